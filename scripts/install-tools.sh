@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs the pinned command-line tools the tests need into .tools/bin (kept out of git).
+#
+# Each tool is built from the Go module proxy at a pinned version. We build inside a scratch
+# module that requires the pinned version rather than calling `go install pkg@version`, because
+# `go install` also asks the proxy for the module's version list (to look for deprecations), and
+# the proxy here refuses that list for some modules while serving the pinned version itself.
+# A tool already at its pinned version is left alone, so a warm machine pays nothing.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bin="$root/.tools/bin"
+mkdir -p "$bin"
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "install-tools: Go is not installed. Install Go 1.22 or newer (https://go.dev/dl) and run npm test again." >&2
+  exit 1
+fi
+
+# name|module|version|package — the binary name, the module and pinned version, the main package.
+tools=(
+  "battlesnake|github.com/BattlesnakeOfficial/rules|v1.2.3|github.com/BattlesnakeOfficial/rules/cli/battlesnake"
+)
+
+build_tool() {
+  local name="$1" module="$2" version="$3" package="$4"
+  local scratch
+  scratch="$(mktemp -d)"
+  trap 'rm -rf "$scratch"' RETURN
+  (
+    cd "$scratch"
+    go mod init snakepit-tools >/dev/null 2>&1
+    go mod edit -require="$module@$version"
+    GOFLAGS=-mod=mod go build -o "$bin/$name" "$package"
+  )
+}
+
+for entry in "${tools[@]}"; do
+  IFS='|' read -r name module version package <<<"$entry"
+  stamp="$bin/.$name.version"
+  if [[ -x "$bin/$name" && -f "$stamp" && "$(cat "$stamp")" == "$module@$version" ]]; then
+    continue
+  fi
+  echo "install-tools: building $name from $module@$version"
+  if ! build_tool "$name" "$module" "$version" "$package"; then
+    echo "install-tools: could not build $package at $version; check that the Go module proxy is reachable (go env GOPROXY)." >&2
+    exit 1
+  fi
+  echo "$module@$version" >"$stamp"
+done
