@@ -1,1 +1,5 @@
-export const placeholder = 1;
+export * from './admin.ts';
+export * from './config.ts';
+export * from './logger.ts';
+export * from './metrics.ts';
+export * from './turn.ts';
