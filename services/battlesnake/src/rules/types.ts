@@ -5,12 +5,7 @@ import type { Coord } from '../api.ts';
 
 /** The rulesets the official engine (BattlesnakeOfficial/rules v1.2.3) knows. */
 export type GameType =
-  | 'standard'
-  | 'solo'
-  | 'royale'
-  | 'constrictor'
-  | 'wrapped'
-  | 'wrapped_constrictor';
+  'standard' | 'solo' | 'royale' | 'constrictor' | 'wrapped' | 'wrapped_constrictor';
 
 /** Every game type, in a fixed order (for error messages and tests). */
 export const GAME_TYPES: readonly GameType[] = [
