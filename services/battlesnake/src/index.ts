@@ -1,2 +1,3 @@
 export * from './api.ts';
 export * from './rules/index.ts';
+export * from './schema.ts';

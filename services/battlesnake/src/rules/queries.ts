@@ -9,15 +9,14 @@ export function aliveSnakes(state: SimState): SimSnake[] {
 }
 
 /**
- * True when the engine would end the game before playing another turn: with no snake left in a
- * solo game (game type solo, or a game that began with a single snake, as the engine CLI plays
- * it), otherwise with one snake or none left.
+ * True when the engine would end the game before playing another turn: in a solo game once no
+ * snake is left, in every other game type once one snake or none is left. (The engine CLI plays
+ * any one-snake game as solo; give such games the game type 'solo' here.)
  */
 export function isGameOver(state: SimState, rules: Rules): boolean {
   let alive = 0;
   for (const s of state.snakes) if (s.elimination === undefined) alive++;
-  const solo = rules.gameType === 'solo' || state.snakes.length === 1;
-  return solo ? alive === 0 : alive <= 1;
+  return rules.gameType === 'solo' ? alive === 0 : alive <= 1;
 }
 
 /**

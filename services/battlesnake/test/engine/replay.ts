@@ -1,0 +1,115 @@
+// Replays an engine game through the simulator, one turn at a time: turn N's logged state and
+// the moves the snakes really sent go through `step`, and the result must match turn N+1 as the
+// engine logged it. Food and hazards that the engine adds between turns are not the simulator's
+// job in `step`, so each turn starts again from the logged state (which carries them).
+import assert from 'node:assert/strict';
+import {
+  isGameOver,
+  rulesFromGame,
+  stateFromRequest,
+  step,
+  type Coord,
+  type Direction,
+  type GameState,
+  type SimState,
+} from '@snakepit/battlesnake';
+import type { EngineGame } from './cli.ts';
+import { moveKey, type MoveLog } from './move-server.ts';
+
+/** What a replay went through, to show that the games exercised the rules. */
+export interface ReplayStats {
+  turns: number;
+  meals: number;
+  causes: Map<string, number>;
+}
+
+/** Asserts that the simulator reproduces every turn of `game`; returns what happened in it. */
+export function replayGame(game: EngineGame, moves: MoveLog): ReplayStats {
+  const rules = rulesFromGame(game.game);
+  const stats: ReplayStats = { turns: 0, meals: 0, causes: new Map() };
+  const names = new Map(game.frames[0]?.board.snakes.map((s) => [s.id, s.name]));
+
+  for (let i = 0; i + 1 < game.frames.length; i++) {
+    const before = game.frames[i] as GameState;
+    const after = game.frames[i + 1] as GameState;
+    const where = `${game.logPath}, turn ${before.turn} -> ${after.turn}`;
+    const state = stateFromRequest(before);
+    assert.equal(isGameOver(state, rules), false, `${where}: the game is not over yet`);
+
+    const next = step(state, movesOf(before, moves, where), rules);
+    assert.equal(next.turn, after.turn, `${where}: turn number`);
+    compareSnakes(next, after, where);
+    compareEliminations(next, game, names, where, stats);
+    compareFood(next.food, after.board.food, where);
+    stats.turns++;
+    stats.meals += next.snakes.filter(
+      (s, k) => s.body.length > (state.snakes[k]?.body.length ?? 0),
+    ).length;
+  }
+
+  const last = game.frames[game.frames.length - 1] as GameState;
+  assert.equal(
+    isGameOver(stateFromRequest(last), rules),
+    true,
+    `${game.logPath}: the last turn ends the game`,
+  );
+  return stats;
+}
+
+function movesOf(frame: GameState, moves: MoveLog, where: string): Map<string, Direction> {
+  const result = new Map<string, Direction>();
+  for (const s of frame.board.snakes) {
+    const move = moves.get(moveKey(frame.game.id, frame.turn, s.id));
+    assert.ok(move !== undefined, `${where}: no recorded move for ${s.name}`);
+    result.set(s.id, move);
+  }
+  return result;
+}
+
+function compareSnakes(next: SimState, after: GameState, where: string): void {
+  const ours = next.snakes.filter((s) => s.elimination === undefined);
+  assert.deepEqual(
+    ours.map((s) => s.id).sort(),
+    after.board.snakes.map((s) => s.id).sort(),
+    `${where}: the same snakes are alive`,
+  );
+  for (const theirs of after.board.snakes) {
+    const mine = ours.find((s) => s.id === theirs.id);
+    assert.deepEqual(mine?.body, theirs.body.map(xy), `${where}: body of ${theirs.name}`);
+    assert.equal(mine?.health, theirs.health, `${where}: health of ${theirs.name}`);
+  }
+}
+
+function compareEliminations(
+  next: SimState,
+  game: EngineGame,
+  names: Map<string, string>,
+  where: string,
+  stats: ReplayStats,
+): void {
+  for (const s of next.snakes) {
+    if (s.elimination?.turn !== next.turn) continue;
+    const name = names.get(s.id) ?? s.id;
+    const printed = game.eliminations.get(name);
+    assert.deepEqual(
+      { cause: s.elimination.cause, turn: s.elimination.turn },
+      printed,
+      `${where}: elimination of ${name}`,
+    );
+    stats.causes.set(s.elimination.cause, (stats.causes.get(s.elimination.cause) ?? 0) + 1);
+  }
+}
+
+/** Food the simulator left must all still be there; the engine only appends new food. */
+function compareFood(ours: readonly Coord[], theirs: readonly Coord[], where: string): void {
+  const left = theirs.map(xy);
+  for (const f of ours) {
+    const k = left.findIndex((t) => t.x === f.x && t.y === f.y);
+    assert.ok(k >= 0, `${where}: food at ${f.x},${f.y} is still on the board`);
+    left.splice(k, 1);
+  }
+}
+
+function xy(c: Coord): Coord {
+  return { x: c.x, y: c.y };
+}
