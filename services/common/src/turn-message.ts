@@ -1,0 +1,203 @@
+// The turn message: what snake-api publishes for every POST /start, /move and /end, and what
+// turn-persister stores. One type, one JSON schema, one encoder and one decoder, shared by both.
+//
+// Wire form: a JSON object whose last member is the request body exactly as received, so the
+// encoder splices the raw bytes in instead of serialising the parsed body a second time.
+import Ajv from 'ajv';
+import type { Direction, GameState } from '@snakepit/battlesnake';
+import type { TurnKind, TurnRecord } from './turn.ts';
+
+/** The version of the message layout below; bump it (and the schema) on any change. */
+export const TURN_MESSAGE_SCHEMA_VERSION = 1;
+
+/** The AMQP `type` property of a turn message: its name and schema version. */
+export const TURN_MESSAGE_TYPE = `snakepit.turn.v${TURN_MESSAGE_SCHEMA_VERSION}`;
+
+/** The AMQP `contentType` property of a turn message. */
+export const TURN_MESSAGE_CONTENT_TYPE = 'application/json';
+
+/** One answered webhook call, as published and stored. */
+export interface TurnMessage {
+  schemaVersion: typeof TURN_MESSAGE_SCHEMA_VERSION;
+  /** Stable id, `turnMessageId(...)`: the same turn always gets the same id (dedup key). */
+  id: string;
+  gameId: string;
+  snakeId: string;
+  turn: number;
+  kind: TurnKind;
+  /** The strategy that answered. */
+  strategy: string;
+  /** The request path as received, for example `/cautious_carol/move`. */
+  path: string;
+  /** The move we answered; null for start and end. */
+  move: Direction | null;
+  /** How long the strategy took, in milliseconds; null for start and end. */
+  computeMs: number | null;
+  /** When the request arrived, ISO 8601 in UTC. */
+  receivedAt: string;
+  /** The request body as received. */
+  body: GameState;
+}
+
+/** The fields a turn's identity is made of. */
+export interface TurnIdentity {
+  gameId: string;
+  snakeId: string;
+  turn: number;
+  kind: TurnKind;
+}
+
+/**
+ * The stable message id of a turn: `<gameId>/<snakeId>/<turn>/<kind>`. The engine may retry a
+ * request; both copies get the same id, and the persister keeps one.
+ */
+export function turnMessageId({ gameId, snakeId, turn, kind }: TurnIdentity): string {
+  return `${gameId}/${snakeId}/${turn}/${kind}`;
+}
+
+/**
+ * The JSON schema of `TurnMessage`. The body is checked only for what the message's identity
+ * rests on (game id, turn, you.id, a board); the full request is validated by snake-api before
+ * it answers, and a stored body must not be rejected for an extra or future engine field.
+ */
+export const TURN_MESSAGE_SCHEMA = {
+  $id: 'https://snakepit.dev/schemas/turn-message-v1.json',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'schemaVersion',
+    'id',
+    'gameId',
+    'snakeId',
+    'turn',
+    'kind',
+    'strategy',
+    'path',
+    'move',
+    'computeMs',
+    'receivedAt',
+    'body',
+  ],
+  properties: {
+    schemaVersion: { const: TURN_MESSAGE_SCHEMA_VERSION },
+    id: { type: 'string', minLength: 1 },
+    gameId: { type: 'string', minLength: 1 },
+    snakeId: { type: 'string', minLength: 1 },
+    turn: { type: 'integer', minimum: 0 },
+    kind: { enum: ['start', 'move', 'end'] },
+    strategy: { type: 'string', minLength: 1 },
+    path: { type: 'string', pattern: '^/' },
+    move: { enum: ['up', 'down', 'left', 'right', null] },
+    computeMs: { type: ['number', 'null'], minimum: 0 },
+    receivedAt: { type: 'string', format: 'date-time' },
+    body: {
+      type: 'object',
+      required: ['game', 'turn', 'board', 'you'],
+      properties: {
+        game: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', minLength: 1 } },
+        },
+        turn: { type: 'integer', minimum: 0 },
+        board: { type: 'object' },
+        you: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', minLength: 1 } },
+        },
+      },
+    },
+  },
+} as const;
+
+/** A message that is not a valid turn message (a poison message): `field` names what is wrong. */
+export class TurnMessageError extends Error {
+  override readonly name = 'TurnMessageError';
+  /** JSON path of the offending field, for example `body.game.id`; empty for the whole message. */
+  readonly field: string;
+
+  constructor(field: string, problem: string) {
+    super(`invalid turn message: ${field || 'message'} ${problem}`);
+    this.field = field;
+  }
+}
+
+const validate = new Ajv({ allErrors: false }).compile(TURN_MESSAGE_SCHEMA);
+
+/** The identity of a record: its game, its snake (`you`), its turn and its kind. */
+export function turnIdentity(record: TurnRecord): TurnIdentity {
+  return {
+    gameId: record.body.game.id,
+    snakeId: record.body.you.id,
+    turn: record.body.turn,
+    kind: record.kind,
+  };
+}
+
+/**
+ * Encodes a record as message bytes. The body is `record.rawBody` spliced in verbatim (it was
+ * parsed from exactly those bytes, so it is valid JSON); nothing else of the request is copied.
+ */
+export function encodeTurnMessage(record: TurnRecord): { id: string; bytes: Buffer } {
+  const identity = turnIdentity(record);
+  const id = turnMessageId(identity);
+  const head: Omit<TurnMessage, 'body'> = {
+    schemaVersion: TURN_MESSAGE_SCHEMA_VERSION,
+    id,
+    ...identity,
+    strategy: record.strategy,
+    path: record.path,
+    move: record.move ?? null,
+    computeMs: record.computeMs ?? null,
+    receivedAt: record.receivedAt.toISOString(),
+  };
+  // `{"schemaVersion":1,...,"receivedAt":"..."}` without its closing brace, then the body.
+  const headJson = JSON.stringify(head);
+  const prefix = Buffer.from(`${headJson.slice(0, -1)},"body":`);
+  return { id, bytes: Buffer.concat([prefix, record.rawBody, CLOSE_BRACE]) };
+}
+
+const CLOSE_BRACE = Buffer.from('}');
+
+/**
+ * Parses and validates message bytes. Throws `TurnMessageError` naming the first bad field when
+ * the bytes are not JSON, do not match the schema, or carry an id that does not match their
+ * game, snake, turn and kind; such a message will never store and belongs in the dead letters.
+ */
+export function decodeTurnMessage(bytes: Buffer | Uint8Array): TurnMessage {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString());
+  } catch (err) {
+    throw new TurnMessageError('', `is not JSON (${(err as Error).message})`);
+  }
+  if (!validate(parsed)) throw schemaError(validate.errors?.[0]);
+
+  const message = parsed as TurnMessage;
+  if (message.id !== turnMessageId(message)) {
+    throw new TurnMessageError('id', `does not match gameId/snakeId/turn/kind (${message.id})`);
+  }
+  return message;
+}
+
+interface SchemaErrorLike {
+  dataPath: string;
+  message?: string;
+  params: object;
+}
+
+function schemaError(error: SchemaErrorLike | undefined): TurnMessageError {
+  if (!error) return new TurnMessageError('', 'does not match the turn message schema');
+  // ajv 6 reports paths as `.body.game` (or `['odd key']`); a missing property is in params.
+  let field = error.dataPath.replace(/^\./, '');
+  if ('missingProperty' in error.params) {
+    const missing = String(error.params.missingProperty).replace(/^\./, '');
+    field = field ? `${field}.${missing}` : missing;
+  }
+  if ('additionalProperty' in error.params) {
+    const extra = String(error.params.additionalProperty);
+    field = field ? `${field}.${extra}` : extra;
+  }
+  return new TurnMessageError(field, error.message ?? 'is invalid');
+}
