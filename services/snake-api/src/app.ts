@@ -1,0 +1,179 @@
+// The Battlesnake webhook as an express 5 app: GET / and GET /:strategy answer the info object;
+// POST /start, /move and /end (and the same under /:strategy/) play. Root paths use the
+// default strategy. Every answered turn goes to the turn sink.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger, TurnKind, TurnRecord, TurnSink } from '@snakepit/common';
+import pkg from '../package.json' with { type: 'json' };
+import { decideMove } from './moves.ts';
+import { recordGameEnd, recordGameStart } from './games.ts';
+import type { ApiMetrics } from './metrics.ts';
+import { findStrategy, strategyNames, type Strategy } from './strategies/index.ts';
+import { asRequestError, turnBody, validateTurnBody } from './validation.ts';
+
+export interface AppOptions {
+  logger: Logger;
+  metrics: ApiMetrics;
+  sink: TurnSink;
+  /** Strategy for the root paths (DEFAULT_STRATEGY). */
+  defaultStrategy: string;
+  /** MOVE_LATENCY_RESERVE_MS, in milliseconds. */
+  moveLatencyReserveMs: number;
+  /** MAX_BODY_BYTES: larger bodies are answered 413. */
+  maxBodyBytes: number;
+  /** Random source handed to strategies; default Math.random. */
+  random?: () => number;
+}
+
+interface Locals {
+  arrivedAt: number;
+  receivedAt: Date;
+  strategy?: Strategy;
+  rawBody?: Buffer;
+}
+
+const locals = (res: Response) => res.locals as Locals;
+
+/** The express app for the webhook (no listening; see service.ts). */
+export function createApp(options: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(timing(options.metrics));
+
+  // One route per path (not a path array), so each route's pattern labels its own metrics.
+  for (const path of ['/', '/:strategy']) app.get(path, withStrategy(options), info);
+  const json = express.json({
+    limit: options.maxBodyBytes,
+    verify: (_req, res, buf) => {
+      locals(res as Response).rawBody = buf;
+    },
+  });
+  for (const kind of ['start', 'move', 'end'] as const) {
+    const stack = [withStrategy(options), json, validateTurnBody(kind), turnHandler(kind, options)];
+    for (const path of [`/${kind}`, `/:strategy/${kind}`]) app.post(path, ...stack);
+  }
+
+  app.use(notFound);
+  app.use(errorHandler(options));
+  return app;
+}
+
+/** Records arrival time, and the request duration once the response is sent. */
+function timing(metrics: ApiMetrics) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    locals(res).arrivedAt = performance.now();
+    locals(res).receivedAt = new Date();
+    res.once('finish', () => {
+      const path = (req.route as { path?: unknown } | undefined)?.path;
+      const route = typeof path === 'string' ? path : 'unmatched';
+      const seconds = (performance.now() - locals(res).arrivedAt) / 1000;
+      const labels = {
+        method: req.method,
+        route,
+        strategy: locals(res).strategy?.name ?? 'none',
+        status: String(res.statusCode),
+      };
+      metrics.requestDuration.observe(labels, seconds);
+    });
+    next();
+  };
+}
+
+/** Resolves the path's strategy (or the default); 404 listing the known ones when unknown. */
+function withStrategy(options: AppOptions) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const name = req.params.strategy ?? options.defaultStrategy;
+    const strategy = findStrategy(String(name));
+    if (strategy === undefined) {
+      res.status(404).json({ error: `unknown strategy ${JSON.stringify(name)}`, strategies: strategyNames() });
+      return;
+    }
+    locals(res).strategy = strategy;
+    next();
+  };
+}
+
+function info(_req: Request, res: Response): void {
+  const { appearance } = locals(res).strategy as Strategy;
+  res.json({ apiversion: '1', author: 'snakepit', ...appearance, version: pkg.version });
+}
+
+function turnHandler(kind: TurnKind, options: AppOptions) {
+  const random = options.random ?? Math.random;
+  return async (req: Request, res: Response) => {
+    const strategy = locals(res).strategy as Strategy;
+    const state = turnBody(res);
+    const record: TurnRecord = {
+      kind,
+      strategy: strategy.name,
+      path: req.path,
+      body: state,
+      rawBody: locals(res).rawBody ?? Buffer.alloc(0),
+      receivedAt: locals(res).receivedAt,
+    };
+
+    if (kind === 'move') {
+      const decision = await decideMove(strategy, state, {
+        arrivedAt: locals(res).arrivedAt,
+        reserveMs: options.moveLatencyReserveMs,
+        random,
+        logger: options.logger,
+      });
+      record.move = decision.move;
+      record.computeMs = decision.computeMs;
+      observeMove(options, strategy.name, decision.computeMs, decision.budgetMs);
+      options.logger.debug(
+        { gameId: state.game.id, turn: state.turn, strategy: strategy.name, move: decision.move },
+        'move',
+      );
+    } else if (kind === 'start') {
+      recordGameStart(options.logger, options.metrics, strategy.name, state);
+    } else {
+      recordGameEnd(options.logger, options.metrics, strategy.name, state);
+    }
+
+    await handOver(options, record);
+    res.json(kind === 'move' ? { move: record.move } : {});
+  };
+}
+
+function observeMove(options: AppOptions, strategy: string, computeMs: number, budgetMs: number) {
+  options.metrics.moveCompute.observe({ strategy }, computeMs / 1000);
+  const ratio = budgetMs > 0 ? computeMs / budgetMs : 1;
+  options.metrics.moveBudgetRatio.observe({ strategy }, ratio);
+}
+
+/**
+ * Gives the turn to the sink. A promise (PERSIST_MODE=sync) is awaited so the turn is stored
+ * before we answer; if storing fails we still answer, because a missed move can kill the snake
+ * while a missed record only leaves a gap, which the error log reports.
+ */
+async function handOver(options: AppOptions, record: TurnRecord): Promise<void> {
+  try {
+    const pending = options.sink.accept(record);
+    if (pending !== undefined) await pending;
+  } catch (err) {
+    options.logger.error({ err, gameId: record.body.game.id, kind: record.kind }, 'turn not stored');
+  }
+}
+
+function notFound(req: Request, res: Response): void {
+  res.status(404).json({
+    error: `no route ${req.method} ${req.path}; try GET /, POST /move or /{strategy}/move`,
+    strategies: strategyNames(),
+  });
+}
+
+function errorHandler(options: AppOptions) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const clientError = asRequestError(err, options.maxBodyBytes);
+    if (clientError !== undefined) {
+      const body: Record<string, string> = { error: clientError.message };
+      if (clientError.field !== undefined) body.field = clientError.field;
+      res.status(clientError.status).json(body);
+      return;
+    }
+    options.logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    res.status(500).json({ error: 'internal error; see the server log' });
+  };
+}

@@ -1,0 +1,45 @@
+// The snake-api process, as its container runs it: configuration, logger and metrics, the
+// Battlesnake server, the admin server, and shutdown on SIGTERM (readiness fails first, then
+// in-flight requests finish, then the turn sink flushes).
+import {
+  ConfigError,
+  createLogger,
+  createRegistry,
+  discardTurns,
+  startAdminServer,
+  type TurnSink,
+} from '@snakepit/common';
+import { readSnakeApiConfig, startSnakeApi, type SnakeApiConfig } from './service.ts';
+
+/** A sink that may hold resources (broker connection, spool files) to release on shutdown. */
+type ClosableSink = TurnSink & { close?: () => Promise<void> };
+
+function readConfigOrExit(): SnakeApiConfig {
+  try {
+    return readSnakeApiConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`snake-api: ${err.message}`);
+    process.exit(1);
+  }
+}
+
+const config = readConfigOrExit();
+const logger = createLogger('snake-api', config.logLevel);
+const registry = createRegistry('snake-api');
+
+// PIPELINE: replace with `await createTurnSink(config, { logger, registry })` from ./pipeline/index.ts
+const sink: ClosableSink = discardTurns;
+
+const api = await startSnakeApi({ config, logger, registry, sink });
+await startAdminServer({
+  port: config.adminPort,
+  registry,
+  checks: [{ name: 'api', ready: () => api.server.listening }],
+  logger,
+  shutdownTimeoutMs: config.shutdownTimeoutMs,
+  onShutdown: async () => {
+    await api.close();
+    await sink.close?.();
+  },
+});
