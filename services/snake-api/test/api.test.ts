@@ -1,0 +1,286 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { GameState } from '@snakepit/battlesnake';
+import { createLogger, createRegistry, type TurnRecord, type TurnSink } from '@snakepit/common';
+import type { Registry } from 'prom-client';
+import { gameState } from '../../../test/helpers/api-boards.ts';
+import { readSnakeApiConfig, startSnakeApi, type SnakeApi } from '../src/service.ts';
+import pkg from '../package.json' with { type: 'json' };
+
+const logger = createLogger('test', 'silent');
+
+/** A sink that remembers every turn; `accept` runs `hook` and returns what it returns. */
+function recordingSink(hook: () => void | Promise<void> = () => undefined) {
+  const turns: TurnRecord[] = [];
+  const sink: TurnSink = {
+    accept: (turn) => {
+      turns.push(turn);
+      return hook();
+    },
+  };
+  return { sink, turns };
+}
+
+async function start(sink: TurnSink, env: Record<string, string> = {}) {
+  const config = readSnakeApiConfig({ PORT: '0', ...env });
+  const registry = createRegistry('test');
+  const api = await startSnakeApi({ config, logger, registry, sink, host: '127.0.0.1' });
+  return { api, registry, base: `http://127.0.0.1:${api.port}` };
+}
+
+const body = (
+  state: GameState = gameState({
+    you: {
+      body: [
+        [3, 3],
+        [3, 2],
+        [3, 1],
+      ],
+    },
+  }),
+) => JSON.stringify(state);
+
+function post(base: string, path: string, payload: string, type = 'application/json') {
+  return fetch(base + path, { method: 'POST', headers: { 'content-type': type }, body: payload });
+}
+
+let api: SnakeApi;
+let base: string;
+let registry: Registry;
+const recorded = recordingSink();
+
+before(async () => {
+  ({ api, base, registry } = await start(recorded.sink, { DEFAULT_STRATEGY: 'random_valid' }));
+});
+after(() => api.close());
+
+test('GET / answers the default strategy info object with the package version', async () => {
+  const res = await fetch(`${base}/`);
+  assert.equal(res.status, 200);
+  const info = (await res.json()) as Record<string, string>;
+  assert.equal(info.apiversion, '1');
+  assert.equal(info.version, pkg.version);
+  assert.equal(info.color, '#4caf50');
+  assert.equal(typeof info.author, 'string');
+});
+
+test('GET /:strategy answers that strategy appearance', async () => {
+  const info = (await (await fetch(`${base}/cautious_carol`)).json()) as Record<string, string>;
+  assert.equal(info.color, '#3f51b5');
+  assert.equal(info.head, 'smart-caterpillar');
+});
+
+test('an unknown strategy answers 404 listing the strategies', async () => {
+  for (const res of [await fetch(`${base}/nope`), await post(base, '/nope/move', body())]) {
+    assert.equal(res.status, 404);
+    const answer = (await res.json()) as { error: string; strategies: string[] };
+    assert.match(answer.error, /nope/);
+    assert.ok(answer.strategies.includes('cautious_carol'));
+  }
+});
+
+test('an unknown path answers 404 JSON', async () => {
+  const res = await post(base, '/a/b/c', body());
+  assert.equal(res.status, 404);
+  assert.match(((await res.json()) as { error: string }).error, /no route POST \/a\/b\/c/);
+});
+
+test('POST /move answers a move from the default strategy', async () => {
+  const res = await post(base, '/move', body());
+  assert.equal(res.status, 200);
+  const { move } = (await res.json()) as { move: string };
+  assert.ok(['up', 'left', 'right'].includes(move), `answered ${move}`);
+  assert.equal(recorded.turns.at(-1)?.strategy, 'random_valid');
+});
+
+test('POST /:strategy/move plays that strategy', async () => {
+  const res = await post(base, '/cautious_carol/move', body());
+  assert.equal(res.status, 200);
+  assert.equal(recorded.turns.at(-1)?.strategy, 'cautious_carol');
+});
+
+test('every answered start, move and end reaches the sink with the raw body', async () => {
+  const payload = body();
+  recorded.turns.length = 0;
+  for (const kind of ['start', 'move', 'end']) {
+    assert.equal((await post(base, `/random/${kind}`, payload)).status, 200);
+  }
+  assert.deepEqual(
+    recorded.turns.map((t) => [t.kind, t.path, t.rawBody.toString()]),
+    [
+      ['start', '/random/start', payload],
+      ['move', '/random/move', payload],
+      ['end', '/random/end', payload],
+    ],
+  );
+  assert.ok(['up', 'down', 'left', 'right'].includes(recorded.turns[1]?.move ?? ''));
+  assert.equal(typeof recorded.turns[1]?.computeMs, 'number');
+});
+
+test('malformed JSON answers 400 naming the body', async () => {
+  const res = await post(base, '/move', '{"game":');
+  assert.equal(res.status, 400);
+  assert.deepEqual(await res.json(), { error: 'body is not valid JSON', field: '(body)' });
+});
+
+test('a wrong content type answers 400 naming the content type', async () => {
+  const res = await post(base, '/move', body(), 'text/plain');
+  assert.equal(res.status, 400);
+  const answer = (await res.json()) as { field: string; error: string };
+  assert.equal(answer.field, 'content-type');
+  assert.match(answer.error, /application\/json/);
+});
+
+test('a missing field answers 400 naming it', async () => {
+  const state = JSON.parse(body()) as { board: { snakes: Record<string, unknown>[] } };
+  delete state.board.snakes[0]?.health;
+  const res = await post(base, '/move', JSON.stringify(state));
+  assert.equal(res.status, 400);
+  assert.deepEqual(await res.json(), {
+    error: 'board.snakes[0].health is required',
+    field: 'board.snakes[0].health',
+  });
+});
+
+test('an ill-typed coordinate answers 400 naming its path', async () => {
+  const state = JSON.parse(body()) as GameState;
+  (state.board.snakes[0]?.body[1] as unknown as { x: unknown }).x = '3';
+  const res = await post(base, '/move', JSON.stringify(state));
+  assert.equal(res.status, 400);
+  const answer = (await res.json()) as { error: string };
+  assert.equal(answer.error, 'board.snakes[0].body[1].x must be integer');
+});
+
+test('ill-typed squad settings and customizations answer 400 naming them', async () => {
+  const squad = JSON.parse(body()) as GameState;
+  (squad.game.ruleset.settings.squad as unknown as Record<string, unknown>).sharedHealth = 'no';
+  const custom = JSON.parse(body()) as GameState;
+  (custom.you.customizations as unknown as Record<string, unknown>).color = 7;
+  const fields = [];
+  for (const state of [squad, custom]) {
+    const res = await post(base, '/move', JSON.stringify(state));
+    assert.equal(res.status, 400);
+    fields.push(((await res.json()) as { field: string }).field);
+  }
+  assert.deepEqual(fields, [
+    'game.ruleset.settings.squad.sharedHealth',
+    'you.customizations.color',
+  ]);
+});
+
+test('food off the board answers 400 naming the square', async () => {
+  const state = gameState({
+    you: {
+      body: [
+        [3, 3],
+        [3, 2],
+        [3, 1],
+      ],
+    },
+    food: [[7, 0]],
+  });
+  const res = await post(base, '/move', JSON.stringify(state));
+  assert.equal(res.status, 400);
+  assert.equal(((await res.json()) as { field: string }).field, 'board.food[0]');
+});
+
+test('a move for a snake missing from the board answers 400, its end answers 200', async () => {
+  const state = gameState({
+    you: {
+      body: [
+        [3, 7],
+        [3, 6],
+        [3, 5],
+      ],
+    },
+    others: [{ body: [[0, 0]] }],
+  });
+  state.board.snakes = state.board.snakes.slice(1);
+  const move = await post(base, '/move', JSON.stringify(state));
+  assert.equal(move.status, 400);
+  assert.equal(((await move.json()) as { field: string }).field, 'you.id');
+  assert.equal((await post(base, '/end', JSON.stringify(state))).status, 200);
+});
+
+test('a body over MAX_BODY_BYTES answers 413', async () => {
+  const small = await start(recordingSink().sink, { MAX_BODY_BYTES: '2048' });
+  try {
+    const res = await post(small.base, '/move', `{"pad":"${'x'.repeat(4096)}"}`);
+    assert.equal(res.status, 413);
+    assert.match(((await res.json()) as { error: string }).error, /MAX_BODY_BYTES/);
+  } finally {
+    await small.api.close();
+  }
+});
+
+test('with a sink that returns a promise the answer waits until the turn is stored', async () => {
+  let stored = 0;
+  const slow = recordingSink(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    stored++;
+  });
+  const sync = await start(slow.sink);
+  try {
+    const res = await post(sync.base, '/move', body());
+    assert.equal(res.status, 200);
+    assert.equal(stored, 1);
+  } finally {
+    await sync.api.close();
+  }
+});
+
+test('a move is still answered when the sink fails to store it', async () => {
+  const failing = recordingSink(() => Promise.reject(new Error('database away')));
+  const broken = await start(failing.sink);
+  try {
+    const res = await post(broken.base, '/move', body());
+    assert.equal(res.status, 200);
+    assert.equal(failing.turns.length, 1);
+  } finally {
+    await broken.api.close();
+  }
+});
+
+/** The value of one series of `name` (a counter, or a histogram's `_count`) with these labels. */
+async function seriesValue(name: string, labels: Record<string, string>): Promise<number> {
+  const metric = registry.getSingleMetric(name.replace(/_count$/, ''));
+  const values = (await metric?.get())?.values ?? [];
+  const match = values.find(
+    (v) =>
+      (v.metricName ?? name) === name &&
+      Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want),
+  );
+  return match?.value ?? 0;
+}
+
+test('request duration is labelled with the route pattern, strategy and status', async () => {
+  await post(base, '/chase_closest_food/move', body());
+  const labels = { method: 'POST', route: '/:strategy/move', strategy: 'chase_closest_food' };
+  const count = 'snakepit_http_request_duration_seconds_count';
+  assert.ok((await seriesValue(count, { ...labels, status: '200' })) >= 1);
+});
+
+test('move compute time and budget ratio are recorded by strategy', async () => {
+  await post(base, '/chase_random_food/move', body());
+  const strategy = { strategy: 'chase_random_food' };
+  assert.equal(await seriesValue('snakepit_move_compute_seconds_count', strategy), 1);
+  assert.equal(await seriesValue('snakepit_move_budget_ratio_count', strategy), 1);
+});
+
+test('games started and ended are counted by strategy, ruleset and result', async () => {
+  const state = gameState({
+    ruleset: 'wrapped',
+    you: {
+      body: [
+        [3, 3],
+        [3, 2],
+        [3, 1],
+      ],
+    },
+  });
+  await post(base, '/blast_random_valid/start', JSON.stringify(state));
+  await post(base, '/blast_random_valid/end', JSON.stringify(state));
+  const labels = { strategy: 'blast_random_valid', ruleset: 'wrapped' };
+  assert.equal(await seriesValue('snakepit_games_started_total', labels), 1);
+  assert.equal(await seriesValue('snakepit_games_ended_total', { ...labels, result: 'won' }), 1);
+});
