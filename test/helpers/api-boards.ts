@@ -1,6 +1,6 @@
 // Hand-built webhook requests for strategy and API tests: snakes as lists of [x, y] squares,
 // head first, and everything else filled in as the official engine would send it.
-import type { Battlesnake, Coord, GameState } from '@snakepit/battlesnake';
+import type { Battlesnake, Coord, GameState, Rules, SimState } from '@snakepit/battlesnake';
 
 /** A square as [x, y]. */
 export type Square = readonly [number, number];
@@ -89,6 +89,52 @@ export function gameState(spec: BoardSpec): GameState {
       food: (spec.food ?? []).map(coord),
       hazards: (spec.hazards ?? []).map(coord),
       snakes: [you, ...others],
+    },
+    you,
+  };
+}
+
+/**
+ * The request a snake would receive for a simulated state: `youId` must be alive in it. Rules
+ * settings become the game's ruleset settings, so the request round-trips through rulesFor.
+ */
+export function requestFromSim(
+  state: SimState,
+  youId: string,
+  rules: Rules,
+  timeout = 500,
+): GameState {
+  const alive = state.snakes.filter((s) => s.elimination === undefined);
+  const snakes = alive.map((s) =>
+    battlesnake({ body: s.body.map((c) => [c.x, c.y] as const), health: s.health }, s.id),
+  );
+  const you = snakes.find((s) => s.id === youId);
+  if (you === undefined) throw new Error(`snake ${youId} is not alive in this state`);
+  const base = gameState({ you: { body: [[0, 0]] } });
+  return {
+    game: {
+      ...base.game,
+      map: rules.map,
+      timeout,
+      ruleset: {
+        name: rules.gameType,
+        version: 'v1.2.3',
+        settings: {
+          ...base.game.ruleset.settings,
+          foodSpawnChance: rules.foodSpawnChance,
+          minimumFood: rules.minimumFood,
+          hazardDamagePerTurn: rules.hazardDamagePerTurn,
+          royale: { shrinkEveryNTurns: rules.shrinkEveryNTurns },
+        },
+      },
+    },
+    turn: state.turn,
+    board: {
+      width: state.width,
+      height: state.height,
+      food: state.food.map((c) => ({ x: c.x, y: c.y })),
+      hazards: state.hazards.map((c) => ({ x: c.x, y: c.y })),
+      snakes,
     },
     you,
   };
