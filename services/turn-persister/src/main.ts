@@ -1,0 +1,39 @@
+// The turn-persister process, as its container runs it: configuration, logger and metrics, the
+// consumer, the admin server, and shutdown on SIGTERM (readiness fails first, then consuming
+// stops, the batch in hand is stored and acked, and the connections close).
+import {
+  ConfigError,
+  createLogger,
+  createRegistry,
+  redactUrl,
+  startAdminServer,
+} from '@snakepit/common';
+import { readPersisterConfig, startTurnPersister, type PersisterConfig } from './service.ts';
+
+function readConfigOrExit(): PersisterConfig {
+  try {
+    return readPersisterConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`turn-persister: ${err.message}`);
+    process.exit(1);
+  }
+}
+
+const config = readConfigOrExit();
+const logger = createLogger('turn-persister', config.logLevel);
+const registry = createRegistry('turn-persister');
+
+logger.info(
+  { database: redactUrl(config.databaseUrl), batchSize: config.batchSize },
+  'turn-persister starting',
+);
+const persister = await startTurnPersister({ config, logger, registry });
+await startAdminServer({
+  port: config.adminPort,
+  registry,
+  checks: persister.readiness,
+  logger,
+  shutdownTimeoutMs: config.shutdownTimeoutMs,
+  onShutdown: () => persister.close(),
+});
