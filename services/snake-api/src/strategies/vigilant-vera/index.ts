@@ -1,0 +1,29 @@
+// vigilant_vera: the default strategy. A deadline-bounded search over the rules simulator (see
+// search.ts) with a territory-first evaluation (see evaluate.ts).
+import { stateFromRequest, type Direction, type GameState } from '@snakepit/battlesnake';
+import type { MoveContext, Strategy } from '../types.ts';
+import { searchMove, type SearchResult } from './search.ts';
+
+/**
+ * Time kept back from the deadline the handler gives us, in ms: the search may overrun its stop
+ * time by one slice (4 ms) plus whatever other work holds the event loop when it resumes.
+ */
+export const STOP_MARGIN_MS = 10;
+
+/** The move `vigilant_vera` makes in `game`, with how the search found it. */
+export async function vigilantMove(game: GameState, ctx: MoveContext): Promise<SearchResult> {
+  const state = stateFromRequest(game);
+  return searchMove(state, ctx.rules, game.you.id, { stopAt: ctx.deadlineAt - STOP_MARGIN_MS });
+}
+
+/** The default strategy: looks as many turns ahead as the time budget allows. */
+export const vigilantVera: Strategy = {
+  name: 'vigilant_vera',
+  summary:
+    'Searches turn by turn as deep as the time budget allows (paranoid alpha-beta over the ' +
+    'rules simulator) and values positions by the squares it reaches first, length and food.',
+  appearance: { color: '#6a3d9a', head: 'evil', tail: 'sharp' },
+  async move(game: GameState, ctx: MoveContext): Promise<Direction> {
+    return (await vigilantMove(game, ctx)).move;
+  },
+};

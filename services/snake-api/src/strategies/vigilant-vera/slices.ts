@@ -1,0 +1,36 @@
+// Sharing the event loop. snake-api answers every game and every snake from one process, so a
+// search that held the thread for its whole ~350 ms budget would make every other request wait
+// past its own deadline. Instead a search runs as a generator that gives the thread back every
+// few milliseconds (via setImmediate, so pending I/O and other searches go first). Concurrent
+// searches then interleave, each stops at its own deadline with the best move it has, and a
+// health probe waits at most one slice. We chose this over a worker pool: it needs no pool
+// sizing or message copying, and on the 2 cores we deploy to, workers would still compete for
+// the same CPU. Its cost is that N concurrent searches each see about 1/N of the CPU and so
+// search shallower; bench `search` measures this.
+
+/** The end of the current slice, which the search checks as it goes. */
+export interface SliceClock {
+  /** When to give the thread back, on the `performance.now()` clock, in ms. */
+  sliceEndAt: number;
+}
+
+/**
+ * Steps `work` in slices of `sliceMs` until it finishes (true) or `stopAt` passes (false, and the
+ * generator is closed). `work` must yield once `performance.now()` reaches `clock.sliceEndAt`.
+ */
+export async function runInSlices(
+  work: Generator<void, void, void>,
+  clock: SliceClock,
+  stopAt: number,
+  sliceMs: number,
+): Promise<boolean> {
+  for (;;) {
+    clock.sliceEndAt = Math.min(performance.now() + sliceMs, stopAt);
+    if (work.next().done === true) return true;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (performance.now() >= stopAt) {
+      work.return();
+      return false;
+    }
+  }
+}
