@@ -20,6 +20,11 @@ fi
 # name|module|version|package — the binary name, the module and pinned version, the main package.
 tools=(
   "battlesnake|github.com/BattlesnakeOfficial/rules|v1.2.3|github.com/BattlesnakeOfficial/rules/cli/battlesnake"
+  # The Helm chart's tests (test/chart/): Helm 3 and Helm 4 side by side, kubeconform, kustomize.
+  "helm3|helm.sh/helm/v3|v3.21.4|helm.sh/helm/v3/cmd/helm"
+  "helm4|helm.sh/helm/v4|v4.3.2|helm.sh/helm/v4/cmd/helm"
+  "kubeconform|github.com/yannh/kubeconform|v0.7.0|github.com/yannh/kubeconform/cmd/kubeconform"
+  "kustomize|sigs.k8s.io/kustomize/kustomize/v5|v5.8.1|sigs.k8s.io/kustomize/kustomize/v5"
 )
 
 build_tool() {
