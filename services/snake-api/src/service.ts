@@ -89,12 +89,18 @@ export async function startSnakeApi(options: SnakeApiOptions): Promise<SnakeApi>
 }
 
 /**
- * Refuses new connections and waits for in-flight requests; idle keep-alive connections (the
- * engine keeps them open between turns) are closed at once so they do not hold the close up.
+ * Refuses new connections and waits for in-flight requests. Keep-alive connections (the engine
+ * keeps them open between turns) would hold the close up until their idle timeout, so idle ones
+ * are closed at once and the rest as soon as their response is sent, checked every 50 ms.
  */
 function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    server.close((err) => {
+      clearInterval(sweep);
+      if (err) reject(err);
+      else resolve();
+    });
     server.closeIdleConnections();
   });
 }
