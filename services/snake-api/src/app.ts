@@ -85,7 +85,9 @@ function withStrategy(options: AppOptions) {
     const name = req.params.strategy ?? options.defaultStrategy;
     const strategy = findStrategy(String(name));
     if (strategy === undefined) {
-      res.status(404).json({ error: `unknown strategy ${JSON.stringify(name)}`, strategies: strategyNames() });
+      res
+        .status(404)
+        .json({ error: `unknown strategy ${JSON.stringify(name)}`, strategies: strategyNames() });
       return;
     }
     locals(res).strategy = strategy;
@@ -153,7 +155,10 @@ async function handOver(options: AppOptions, record: TurnRecord): Promise<void> 
     const pending = options.sink.accept(record);
     if (pending !== undefined) await pending;
   } catch (err) {
-    options.logger.error({ err, gameId: record.body.game.id, kind: record.kind }, 'turn not stored');
+    options.logger.error(
+      { err, gameId: record.body.game.id, kind: record.kind },
+      'turn not stored',
+    );
   }
 }
 

@@ -34,7 +34,13 @@ export function recordGameStart(
   const ruleset = state.game.ruleset.name;
   metrics.gamesStarted.inc({ strategy, ruleset: rulesetLabel(state) });
   logger.info(
-    { gameId: state.game.id, strategy, ruleset, map: state.game.map, snakes: state.board.snakes.length },
+    {
+      gameId: state.game.id,
+      strategy,
+      ruleset,
+      map: state.game.map,
+      snakes: state.board.snakes.length,
+    },
     'game started',
   );
 }

@@ -105,7 +105,10 @@ async function raceDeadline(answer: Promise<Direction>, deadlineAt: number): Pro
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     const ms = Math.max(0, deadlineAt - performance.now());
-    timer = setTimeout(() => reject(new DeadlineMissed(`no answer within ${Math.round(ms)} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new DeadlineMissed(`no answer within ${Math.round(ms)} ms`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([answer, late]);

@@ -79,6 +79,9 @@ export async function startSnakeApi(options: SnakeApiOptions): Promise<SnakeApi>
     random: options.random,
   });
   const server = http.createServer(app);
+  // Engines and ingress proxies reuse connections between turns; keep them longer than a typical
+  // proxy idle timeout (60 s) so the proxy, not us, closes them, and no request races a close.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, options.host, () => resolve());

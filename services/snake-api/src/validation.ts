@@ -31,7 +31,9 @@ export function validateTurnBody(kind: TurnKind) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!req.is('application/json')) {
       const got = req.get('content-type') ?? 'none';
-      next(new RequestError(400, `content-type must be application/json (got ${got})`, 'content-type'));
+      next(
+        new RequestError(400, `content-type must be application/json (got ${got})`, 'content-type'),
+      );
       return;
     }
     const result = validateGameState(req.body, { youOnBoard: kind === 'move' });

@@ -49,9 +49,7 @@ function carol(state: GameState, ctx: MoveContext): Direction {
   // The food move must not risk a head-to-head it could lose, and must not lead into a pocket
   // smaller than the body: a snake that fits nowhere dies in a few turns.
   const acceptable =
-    toFood !== undefined &&
-    !risksHeadToHead(p, toFood) &&
-    roomAfter(p, toFood) >= p.me.body.length;
+    toFood !== undefined && !risksHeadToHead(p, toFood) && roomAfter(p, toFood) >= p.me.body.length;
   if (acceptable) return toFood;
   return roomiestMove(p) ?? randomSurvivingMove(p, ctx.random);
 }
