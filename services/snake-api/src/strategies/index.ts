@@ -5,6 +5,7 @@ import { cautiousCarol } from './cautious-carol.ts';
 import { chaseClosestFood, chaseRandomFood } from './chase-food.ts';
 import { random } from './random.ts';
 import { randomValid } from './random-valid.ts';
+import { vigilantVera } from './vigilant-vera/index.ts';
 import type { Strategy } from './types.ts';
 
 export type { Appearance, MoveContext, Strategy } from './types.ts';
@@ -17,6 +18,7 @@ export const STRATEGIES: readonly Strategy[] = [
   chaseClosestFood,
   blastRandomValid,
   cautiousCarol,
+  vigilantVera,
 ];
 
 const byName = new Map(STRATEGIES.map((s) => [s.name, s]));

@@ -125,7 +125,7 @@ function resultOf(search: Search, rootMoves: Direction[], finished: boolean): Se
   if (done !== undefined) {
     return { ...done, nodes, reason: finished ? done.reason : 'deadline' };
   }
-  const move = partial?.move ?? rootMoves[0];
+  const move = partial?.move ?? rootMoves[0] ?? 'up';
   return { move, depth: 0, score: partial?.score ?? 0, nodes, reason: 'deadline' };
 }
 
