@@ -58,3 +58,24 @@ test('negative hazard damage heals, up to 100', () => {
   const high = step(board({ snakes: [a(97)], hazards: '2,3' }), up, healing);
   assert.equal(find(high, 'a').health, 100);
 });
+
+test('a snake a hazard eliminates is no longer an obstacle for others', () => {
+  const state = board({
+    snakes: [snake('a', '2,2 1,2 0,2'), snake('b', '3,4 3,3 3,2 3,1', 10)],
+    hazards: '3,5',
+  });
+  const next = step(state, movesOf({ a: 'right', b: 'up' }), rules);
+  assert.equal(find(next, 'b').elimination?.cause, 'hazard');
+  assert.equal(find(next, 'a').elimination, undefined);
+});
+
+test('a longer snake that a hazard eliminates loses the head-to-head it would have won', () => {
+  const state = board({
+    snakes: [snake('a', '2,3 1,3 0,3'), snake('b', '4,3 5,3 6,3 6,2', 5)],
+    hazards: '3,3',
+  });
+  const next = step(state, movesOf({ a: 'right', b: 'left' }), rules);
+  assert.equal(find(next, 'b').elimination?.cause, 'hazard');
+  assert.equal(find(next, 'a').elimination, undefined);
+  assert.equal(find(next, 'a').health, 85);
+});
