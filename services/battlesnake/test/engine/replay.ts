@@ -5,12 +5,14 @@
 import assert from 'node:assert/strict';
 import {
   isGameOver,
+  safeMoves,
   rulesFromGame,
   stateFromRequest,
   step,
   type Coord,
   type Direction,
   type GameState,
+  type Rules,
   type SimState,
 } from '@snakepit/battlesnake';
 import type { EngineGame } from './cli.ts';
@@ -36,11 +38,13 @@ export function replayGame(game: EngineGame, moves: MoveLog): ReplayStats {
     const state = stateFromRequest(before);
     assert.equal(isGameOver(state, rules), false, `${where}: the game is not over yet`);
 
-    const next = step(state, movesOf(before, moves, where), rules);
+    const sent = movesOf(before, moves, where);
+    const next = step(state, sent, rules);
     assert.equal(next.turn, after.turn, `${where}: turn number`);
     compareSnakes(next, after, where);
     compareEliminations(next, game, names, where, stats);
     compareFood(next.food, after.board.food, where);
+    checkSafeMoves(state, sent, rules, game, names, after.turn, where);
     stats.turns++;
     stats.meals += next.snakes.filter(
       (s, k) => s.body.length > (state.snakes[k]?.body.length ?? 0),
@@ -97,6 +101,29 @@ function compareEliminations(
       `${where}: elimination of ${name}`,
     );
     stats.causes.set(s.elimination.cause, (stats.causes.get(s.elimination.cause) ?? 0) + 1);
+  }
+}
+
+/** A snake that sent a move safeMoves offered may only have died head-to-head, says the engine. */
+function checkSafeMoves(
+  state: SimState,
+  sent: Map<string, Direction>,
+  rules: Rules,
+  game: EngineGame,
+  names: Map<string, string>,
+  turn: number,
+  where: string,
+): void {
+  for (const s of state.snakes) {
+    const move = sent.get(s.id);
+    if (move === undefined || !safeMoves(state, s.id, rules).includes(move)) continue;
+    const printed = game.eliminations.get(names.get(s.id) ?? s.id);
+    if (printed?.turn !== turn) continue;
+    assert.equal(
+      printed.cause,
+      'head-collision',
+      `${where}: ${s.id} died after a safe move ${move}`,
+    );
   }
 }
 
