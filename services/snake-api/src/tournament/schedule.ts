@@ -3,7 +3,6 @@ import type { GameSpec } from './game.ts';
 import type { TournamentOptions } from './options.ts';
 import type { Strategy } from '../strategies/types.ts';
 import { STRATEGIES } from '../strategies/index.ts';
-import { vigilantVera } from '../strategies/vigilant-vera/index.ts';
 
 /**
  * The games to play. Seats cycle through the strategy list and rotate by one every game, so each
@@ -27,8 +26,5 @@ export function gameSpecs(o: TournamentOptions): GameSpec[] {
 
 /** Every strategy the tournament can seat, by name. */
 export function strategiesByName(): Map<string, Strategy> {
-  const all = new Map(STRATEGIES.map((s) => [s.name, s]));
-  // Until the registry lists vigilant_vera, the tournament seats it all the same.
-  if (!all.has(vigilantVera.name)) all.set(vigilantVera.name, vigilantVera);
-  return all;
+  return new Map(STRATEGIES.map((s) => [s.name, s]));
 }

@@ -21,25 +21,26 @@ export async function startServers(strategies: readonly string[]): Promise<Serve
   const stop = async (): Promise<void> => {
     await Promise.all(children.map(stopChild));
   };
+  const startOne = async (name: string): Promise<void> => {
+    const port = await freePort();
+    const env = {
+      ...process.env,
+      PORT: String(port),
+      ADMIN_PORT: String(await freePort()),
+      PERSIST_MODE: 'off',
+      LOG_LEVEL: 'error',
+    };
+    const child = spawn(process.execPath, ['--conditions=source', MAIN_PATH], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(child);
+    const url = `http://127.0.0.1:${port}/${name}`;
+    await waitUntilServing(url, child);
+    urls.set(name, url);
+  };
   try {
-    for (const name of strategies) {
-      const port = await freePort();
-      const env = {
-        ...process.env,
-        PORT: String(port),
-        ADMIN_PORT: String(await freePort()),
-        PERSIST_MODE: 'off',
-        LOG_LEVEL: 'error',
-      };
-      const child = spawn(process.execPath, ['--conditions=source', MAIN_PATH], {
-        env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      children.push(child);
-      const url = `http://127.0.0.1:${port}/${name}`;
-      await waitUntilServing(url, child);
-      urls.set(name, url);
-    }
+    await Promise.all(strategies.map(startOne));
   } catch (err) {
     await stop();
     throw err;

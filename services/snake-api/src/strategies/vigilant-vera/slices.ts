@@ -15,8 +15,13 @@ export interface SliceClock {
 }
 
 /**
- * Steps `work` in slices of `sliceMs` until it finishes (true) or `stopAt` passes (false, and the
- * generator is closed). `work` must yield once `performance.now()` reaches `clock.sliceEndAt`.
+ * Steps `work` in slices of `sliceMs` until it finishes (true) or the stop time passes (false, and
+ * the generator is closed). `work` must yield once `performance.now()` reaches `clock.sliceEndAt`.
+ *
+ * The stop time is `stopAt` minus the longest delay seen so far between a slice's planned end and
+ * getting the thread back. On a quiet machine that delay is about one slice per concurrent search;
+ * on an overloaded one the process itself waits for a core, sometimes 100 ms or more, and the
+ * answer must leave early enough to survive one more such wait.
  */
 export async function runInSlices(
   work: Generator<void, void, void>,
@@ -24,11 +29,14 @@ export async function runInSlices(
   stopAt: number,
   sliceMs: number,
 ): Promise<boolean> {
+  let worstDelayMs = 0;
   for (;;) {
-    clock.sliceEndAt = Math.min(performance.now() + sliceMs, stopAt);
+    clock.sliceEndAt = Math.min(performance.now() + sliceMs, stopAt - worstDelayMs);
     if (work.next().done === true) return true;
     await new Promise<void>((resolve) => setImmediate(resolve));
-    if (performance.now() >= stopAt) {
+    const now = performance.now();
+    worstDelayMs = Math.max(worstDelayMs, now - clock.sliceEndAt);
+    if (now >= stopAt - worstDelayMs) {
       work.return();
       return false;
     }
