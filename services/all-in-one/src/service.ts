@@ -1,0 +1,202 @@
+// The whole system in one process: snake-api and turn-persister, joined by RabbitMQ when
+// AMQP_URL is set and by the in-process queue otherwise, writing to PostgreSQL when
+// DATABASE_URL is set and to the embedded PGlite in DATA_DIR otherwise.
+//
+// Stop order (SIGTERM): the API stops taking requests and answers those in flight; the
+// publisher stops; the persister stores and acks what it holds; what is still unstored goes to
+// the disk spool (replayed at the next start); then the embedded database closes. Each step
+// waits for the one before, so no turn is between two owners when the process exits.
+import path from 'node:path';
+import pg from 'pg';
+import type { Registry } from 'prom-client';
+import {
+  readInt,
+  readString,
+  redactUrl,
+  type Logger,
+  type ReadinessCheck,
+  type TurnSink,
+} from '@snakepit/common';
+import { startSnakeApi } from '@snakepit/snake-api/service';
+import { Spool } from '@snakepit/snake-api/pipeline/spool';
+import { startTurnPersister } from '@snakepit/turn-persister/service';
+import type { AllInOneConfig } from './config.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/database.ts';
+import { startQueuePersister } from './persister.ts';
+import { fileDeadLetters } from './queue/dead-letters.ts';
+import { InProcessPublisher } from './queue/in-process-publisher.ts';
+import { InProcessQueue } from './queue/in-process-queue.ts';
+import { createExternalSink } from './external-sink.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What `startAllInOne` needs. */
+export interface AllInOneOptions {
+  config: AllInOneConfig;
+  logger: Logger;
+  /** One registry for both services (served by the one admin server). */
+  registry: Registry;
+  /** The environment, for settings the parts read themselves (SPOOL_DIR, ...); default process.env. */
+  env?: Env;
+}
+
+/** The running process's parts. */
+export interface AllInOne {
+  /** The Battlesnake API port actually bound. */
+  apiPort: number;
+  /** Every readiness check of both services. */
+  readiness: ReadinessCheck[];
+  /** The orderly stop described above; resolves with the counts it logged. */
+  close(): Promise<StopReport>;
+}
+
+/** What the orderly stop logs. */
+export interface StopReport {
+  /** Turns written to the turns table by this process since it started. */
+  storedThisRun: number;
+  /** Rows in the turns table after the stop (undefined when the database could not be asked). */
+  turnsInDatabase: number | undefined;
+  /** Turns left unstored and put into the disk spool for the next start. */
+  spooled: number;
+}
+
+/** Starts everything; throws DataDirError or ConfigError when it cannot. */
+export async function startAllInOne(options: AllInOneOptions): Promise<AllInOne> {
+  const { config, logger, registry } = options;
+  const env = options.env ?? process.env;
+  const dataDir = path.resolve(config.dataDir);
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedDatabase({ dataDir, logger });
+  const databaseUrl = config.databaseUrl ?? (embedded as EmbeddedDatabase).url;
+  logStart(config, dataDir, embedded, logger);
+
+  const parts = await startPipeline(options, env, dataDir, databaseUrl).catch(async (err) => {
+    await embedded?.close();
+    throw err;
+  });
+  const api = await startSnakeApi({ config: config.api, logger, registry, sink: parts.sink });
+  return {
+    apiPort: api.port,
+    readiness: [{ name: 'api', ready: () => api.server.listening }, ...parts.readiness],
+    close: async () => {
+      await api.close();
+      const spooled = await parts.close();
+      const report = {
+        storedThisRun: await storedCounter(registry),
+        turnsInDatabase: await countTurns(databaseUrl),
+        spooled,
+      };
+      await embedded?.close();
+      logger.info(report, 'stopped; every turn answered is stored or spooled');
+      return report;
+    },
+  };
+}
+
+interface Pipeline {
+  sink: TurnSink;
+  readiness: ReadinessCheck[];
+  /** Stops publisher and persister in order; resolves with how many turns were spooled. */
+  close(): Promise<number>;
+}
+
+async function startPipeline(
+  options: AllInOneOptions,
+  env: Env,
+  dataDir: string,
+  databaseUrl: string,
+): Promise<Pipeline> {
+  const { config, logger, registry } = options;
+  // The persister's drain gets most of the stop budget; spooling the rest and closing the
+  // database need the remainder, or the admin server's timeout would cut them off.
+  const shutdownTimeoutMs = Math.floor(config.shutdownTimeoutMs * 0.6);
+  const persisterConfig = { ...config.persister, databaseUrl, shutdownTimeoutMs };
+  if (config.amqpUrl) {
+    const persister = await startTurnPersister({ config: persisterConfig, logger, registry });
+    const sink = await createExternalSink(env, { logger, registry });
+    return {
+      sink,
+      readiness: persister.readiness,
+      close: async () => {
+        await sink.close();
+        await persister.close();
+        return 0;
+      },
+    };
+  }
+  return startInProcessPipeline(options, env, dataDir, persisterConfig);
+}
+
+async function startInProcessPipeline(
+  options: AllInOneOptions,
+  env: Env,
+  dataDir: string,
+  persisterConfig: AllInOneConfig['persister'],
+): Promise<Pipeline> {
+  const { config, logger, registry } = options;
+  const queue = new InProcessQueue({
+    capacity: config.queueCapacity,
+    prefetch: persisterConfig.prefetch,
+    deadLetter: fileDeadLetters(dataDir),
+  });
+  const spool = await Spool.open({
+    dir: readString(env, 'SPOOL_DIR', path.join(dataDir, 'spool')),
+    maxBytes: readInt(env, 'SPOOL_MAX_BYTES', 1024 ** 3, { min: 1024 }),
+  });
+  const publisher = new InProcessPublisher({
+    queue,
+    spool,
+    waitForStore: config.api.persistMode === 'sync',
+    logger,
+  });
+  const persister = await startQueuePersister({ config: persisterConfig, queue, logger, registry });
+  if (spool.depth > 0) logger.info({ turns: spool.depth }, 'replaying turns spooled earlier');
+  publisher.replay();
+  return {
+    sink: publisher,
+    readiness: persister.readiness,
+    close: async () => {
+      await persister.close();
+      return publisher.close();
+    },
+  };
+}
+
+function logStart(
+  config: AllInOneConfig,
+  dataDir: string,
+  embedded: EmbeddedDatabase | undefined,
+  logger: Logger,
+): void {
+  const broker = config.amqpUrl ? redactUrl(config.amqpUrl) : 'in-process queue';
+  const database = embedded
+    ? `embedded PGlite in ${embedded.pgdata}`
+    : redactUrl(config.databaseUrl ?? '');
+  const mode = embedded && !config.amqpUrl ? 'embedded' : config.amqpUrl ? 'external' : 'mixed';
+  logger.info(
+    { mode, broker, database, dataDir },
+    `all-in-one: ${mode} mode, turns kept in ${database}`,
+  );
+}
+
+/** snakepit_turns_stored_total: the turns this process wrote (duplicates not counted). */
+async function storedCounter(registry: Registry): Promise<number> {
+  const metric = registry.getSingleMetric('snakepit_turns_stored_total');
+  const { values } = (await metric?.get()) ?? { values: [] };
+  return values.reduce((sum, v) => sum + v.value, 0);
+}
+
+/** The rows in turns, asked on a fresh connection; undefined when that fails. */
+async function countTurns(databaseUrl: string): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM turns');
+    return Number(rows[0]?.n);
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
