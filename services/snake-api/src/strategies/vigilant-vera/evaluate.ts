@@ -21,6 +21,8 @@ const LENGTH_LEAD_CAP = 4;
 const HUNGRY_FOOD_WEIGHT = 1.5;
 /** Cost per move to food otherwise: a gentle pull so we keep growing. */
 const FED_FOOD_WEIGHT = 0.2;
+/** Food an opponent reaches first counts as this many moves further away. */
+const CONTESTED_FOOD_EXTRA = 3;
 /** Health below which we count as hungry whatever our length. */
 const HUNGRY_HEALTH = 40;
 /** Cost of every opponent still alive: a kill is worth this many squares. */
@@ -54,7 +56,12 @@ export function evaluate(
   let score = mine.area - bestOpponentArea - OPPONENT_WEIGHT * (alive.length - 1);
   if (!isConstrictorGame(rules.gameType)) {
     score += lengthScore(me.body.length - longestOpponent, alive.length > 1);
-    score += foodScore(me, mine.foodDistance, me.body.length - longestOpponent, alive.length > 1);
+    // Food someone else reaches first still pulls (at a discount): on a crowded board we may
+    // own none, and without a gradient we would never grow.
+    const contested = mine.foodDistance < 0 ? territory.foodDistance(state, alive, me) : -1;
+    const lead = me.body.length - longestOpponent;
+    if (contested < 0) score += foodScore(me, mine.foodDistance, lead, alive.length > 1);
+    else score += foodScore(me, contested + CONTESTED_FOOD_EXTRA, lead, alive.length > 1);
   }
   if (mine.area < me.body.length) score -= trappedCost(state, alive, me, territory);
   return score;

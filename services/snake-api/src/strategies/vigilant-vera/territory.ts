@@ -137,6 +137,36 @@ export class Territory {
     return Math.min(tail - 1, limit);
   }
 
+  /**
+   * Moves from `snake`'s head to the nearest food it can reach at all, racing nobody (others'
+   * bodies still block until they leave), or -1 when none is reachable.
+   */
+  foodDistance(state: SimState, snakes: readonly SimSnake[], snake: SimSnake): number {
+    if (state.food.length === 0) return -1;
+    this.markBodies(state, snakes);
+    const head = snake.body[0];
+    const start = head === undefined ? -1 : this.indexOf(head.x, head.y);
+    if (start < 0) return -1;
+    const { owner, distance, queue, freeAt, neighbours, food } = this;
+    owner[start] = 0;
+    distance[start] = 0;
+    queue[0] = start;
+    let tail = 1;
+    for (let i = 0; i < tail; i++) {
+      const at = queue[i] as number;
+      if (food[at] === 1) return distance[at] as number;
+      const t = (distance[at] as number) + 1;
+      for (let d = 0; d < 4; d++) {
+        const next = neighbours[at * 4 + d] as number;
+        if (next < 0 || owner[next] !== UNREACHED || t < (freeAt[next] as number)) continue;
+        owner[next] = 0;
+        distance[next] = t;
+        queue[tail++] = next;
+      }
+    }
+    return -1;
+  }
+
   /** Clears the buffers and marks when each body square frees up, and where food lies. */
   private markBodies(state: SimState, snakes: readonly SimSnake[]): void {
     this.owner.fill(UNREACHED);
