@@ -9,7 +9,7 @@ test('the configuration defaults match the documented ones', () => {
     adminPort: 9100,
     logLevel: 'info',
     shutdownTimeoutMs: 10_000,
-    defaultStrategy: 'cautious_carol',
+    defaultStrategy: 'vigilant_vera',
     persistMode: 'async',
     moveLatencyReserveMs: 150,
     maxBodyBytes: 1_048_576,

@@ -34,4 +34,4 @@ export function strategyNames(): string[] {
 }
 
 /** The strongest strategy, the default for DEFAULT_STRATEGY. */
-export const STRONGEST_STRATEGY = cautiousCarol.name;
+export const STRONGEST_STRATEGY = vigilantVera.name;
