@@ -12,6 +12,7 @@ import {
   type Logger,
   type TurnTopology,
 } from '@snakepit/common';
+import { ChannelAcks } from './acks.ts';
 import type { Delivery } from './batcher.ts';
 
 /** The header a dead letter carries its reason in. */
@@ -69,8 +70,13 @@ export class TurnConsumer {
     await this.stopConsuming();
     await this.#reconnecting;
     const connection = this.#connection;
+    const channel = this.#channel;
     this.#connection = undefined;
     this.#channel = undefined;
+    // Let the last acks (queued for this tick, see acks.ts) go out, then make one round trip on
+    // the channel so the broker has read them before the connection closes.
+    await new Promise((resolve) => setImmediate(resolve));
+    await channel?.checkQueue(this.#options.topology.queue).catch(() => undefined);
     await connection?.close().catch(() => undefined);
   }
 
@@ -108,8 +114,9 @@ export class TurnConsumer {
       channel.on('error', () => undefined);
       await declareTopology(channel, topology);
       await channel.prefetch(prefetch);
+      const acks = new ChannelAcks(channel);
       const { consumerTag } = await channel.consume(topology.queue, (msg) =>
-        this.#onMessage(channel, msg),
+        this.#onMessage(channel, acks, msg),
       );
       this.#watch(connection, channel);
       this.#connection = connection;
@@ -137,26 +144,22 @@ export class TurnConsumer {
     channel.on('close', lost('channel'));
   }
 
-  #onMessage(channel: ConfirmChannel, msg: ConsumeMessage | null): void {
+  #onMessage(channel: ConfirmChannel, acks: ChannelAcks, msg: ConsumeMessage | null): void {
     // null: the broker cancelled the consumer (queue deleted); start over, which redeclares it.
     if (msg === null) {
       channel.close().catch(() => undefined);
       return;
     }
-    this.#options.onDelivery(this.#delivery(channel, msg));
+    this.#options.onDelivery(this.#delivery(channel, acks, msg));
   }
 
-  #delivery(channel: ConfirmChannel, msg: ConsumeMessage): Delivery {
+  #delivery(channel: ConfirmChannel, acks: ChannelAcks, msg: ConsumeMessage): Delivery {
+    acks.delivered(msg);
     return {
       body: msg.content,
       ack: () => {
         // A closed channel cannot ack; the broker has already put the message back.
-        if (this.#channel !== channel) return;
-        try {
-          channel.ack(msg);
-        } catch {
-          // The channel closed between the check and the ack: same as above.
-        }
+        if (this.#channel === channel) acks.ack(msg);
       },
       deadLetter: (reason) => this.#publishDeadLetter(channel, msg, reason),
     };

@@ -1,0 +1,172 @@
+// turn-persister under faults: killed mid-batch, its database away for ten seconds, its broker
+// connection cut. Each test ends by checking every turn is stored once: none lost, none twice.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { createTestDatabase } from '../../services/turn-persister/test/database.ts';
+import { fixtureGame, type FixtureTurn } from '../../services/turn-persister/test/games-fixture.ts';
+import { createVhost, type TestVhost } from '../helpers/pipeline-processes.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
+import {
+  metric,
+  publish,
+  readyCount,
+  readyStatus,
+  startPersister,
+  topologyEnv,
+  topologyOf,
+  turnCounts,
+  waitFor,
+} from './persister-harness.ts';
+
+let vhost: TestVhost;
+const cleanup: (() => Promise<unknown>)[] = [];
+
+before(async () => {
+  vhost = await createVhost('persister-faults');
+});
+
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+after(async () => {
+  await vhost.remove();
+});
+
+async function database(prefix: string) {
+  const db = await createTestDatabase(prefix);
+  cleanup.push(() => db.drop());
+  const pool = new pg.Pool({ connectionString: db.url(), max: 2 });
+  cleanup.push(() => pool.end());
+  return { db, pool };
+}
+
+/** `games` games of `moves` moves each, all won, as one list of turns. */
+function games(prefix: string, count: number, moves: number): FixtureTurn[] {
+  const turns = [];
+  for (let g = 0; g < count; g++) {
+    turns.push(...fixtureGame({ gameId: `${prefix}-${g}`, ending: 'won', moves }));
+  }
+  return turns;
+}
+
+async function assertStoredOnce(pool: pg.Pool, total: number): Promise<void> {
+  await waitFor(`${total} turns stored`, async () => (await turnCounts(pool)).rows >= total);
+  assert.deepEqual(await turnCounts(pool), { rows: total, distinct: total });
+}
+
+test('stores every turn exactly once when killed with SIGKILL mid-batch and restarted', async () => {
+  const { db, pool } = await database('tp_sigkill');
+  const names = topologyEnv('tp_sigkill');
+  const topology = topologyOf(names);
+  const env = {
+    AMQP_URL: vhost.url(),
+    DATABASE_URL: db.url(),
+    BATCH_SIZE: '100',
+    BATCH_MAX_WAIT_MS: '50',
+    PREFETCH: '400',
+    ...names,
+  };
+  const first = await startPersister(env);
+  cleanup.push(() => first.stop('SIGKILL'));
+  const before = games('before', 10, 150);
+  const later = games('later', 5, 100);
+
+  await publish(
+    vhost.url(),
+    topology,
+    before.map((t) => t.bytes),
+  );
+  await waitFor('the first batches stored', async () => (await turnCounts(pool)).rows > 0);
+  await first.stop('SIGKILL');
+  const storedAtKill = (await turnCounts(pool)).rows;
+  assert.ok(storedAtKill < before.length, `killed after all ${storedAtKill} were stored`);
+
+  await publish(
+    vhost.url(),
+    topology,
+    later.map((t) => t.bytes),
+  );
+  const second = await startPersister(env);
+  cleanup.push(() => second.stop('SIGKILL'));
+  await assertStoredOnce(pool, before.length + later.length);
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM games WHERE result = 'won'`,
+  );
+  assert.equal(rows[0]?.n, 15);
+  await waitFor('queue empty', async () => (await readyCount(vhost.url(), topology.queue)) === 0);
+});
+
+test('stores every turn exactly once when PostgreSQL is unreachable for 10 seconds', async () => {
+  const { db, pool } = await database('tp_pgdown');
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+  cleanup.push(() => proxy.close());
+  const names = topologyEnv('tp_pgdown');
+  const topology = topologyOf(names);
+  const persister = await startPersister({
+    AMQP_URL: vhost.url(),
+    DATABASE_URL: db.url(proxy.port),
+    ...names,
+  });
+  cleanup.push(() => persister.stop('SIGKILL'));
+  const early = games('early', 2, 50);
+  const during = games('during', 4, 80);
+  await publish(
+    vhost.url(),
+    topology,
+    early.map((t) => t.bytes),
+  );
+  await assertStoredOnce(pool, early.length);
+
+  proxy.refuse(true);
+  proxy.cut();
+  const outageEnds = Date.now() + 10_000;
+  await publish(
+    vhost.url(),
+    topology,
+    during.map((t) => t.bytes),
+  );
+  await waitFor('not ready', async () => (await readyStatus(persister)) === 503);
+  const total = early.length + during.length;
+  await waitFor('all consumed', async () => {
+    return (await metric(persister, 'snakepit_turns_consumed_total')) >= total;
+  });
+  await sleep(Math.max(0, outageEnds - Date.now()));
+  // Ten seconds on: everything is in the persister's hands, nothing of it stored or acked.
+  assert.equal((await turnCounts(pool)).rows, early.length);
+  assert.equal(await metric(persister, 'snakepit_database_up'), 0);
+  assert.equal(await readyStatus(persister), 503);
+
+  proxy.refuse(false);
+  await assertStoredOnce(pool, total);
+  await waitFor('ready again', async () => (await readyStatus(persister)) === 200);
+  await waitFor('queue empty', async () => (await readyCount(vhost.url(), topology.queue)) === 0);
+});
+
+test('stores every turn exactly once when its broker connection is cut mid-stream', async () => {
+  const { db, pool } = await database('tp_amqpcut');
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5672 });
+  cleanup.push(() => proxy.close());
+  const names = topologyEnv('tp_amqpcut');
+  const topology = topologyOf(names);
+  const persister = await startPersister({
+    AMQP_URL: vhost.url(proxy.port),
+    DATABASE_URL: db.url(),
+    BATCH_SIZE: '100',
+    ...names,
+  });
+  cleanup.push(() => persister.stop('SIGKILL'));
+  const turns = games('cut', 10, 100);
+
+  await publish(
+    vhost.url(),
+    topology,
+    turns.map((t) => t.bytes),
+  );
+  await waitFor('some stored', async () => (await turnCounts(pool)).rows > 0);
+  proxy.cut();
+  await assertStoredOnce(pool, turns.length);
+  await waitFor('ready again', async () => (await readyStatus(persister)) === 200);
+});
