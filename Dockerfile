@@ -19,6 +19,7 @@ COPY services/battlesnake/package.json services/battlesnake/
 COPY services/common/package.json services/common/
 COPY services/snake-api/package.json services/snake-api/
 COPY services/turn-persister/package.json services/turn-persister/
+COPY services/all-in-one/package.json services/all-in-one/
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund --ignore-scripts
 

@@ -8,6 +8,9 @@ import {
   byKind,
   chartCopy,
   helms,
+  mapConcurrently,
+  kubeVersion,
+  parseObjects,
   podSpec,
   probePort,
   render,
@@ -15,11 +18,13 @@ import {
   template,
   tool,
   type Container,
-  type Helm,
   type K8sObject,
+  type RunResult,
 } from '../helpers/chart-tools.ts';
 import { ensureKubeSchemas, schemaLocation } from '../helpers/chart-kube-schemas.ts';
 import { readBySdk, variablesReadBy } from '../helpers/chart-service-env.ts';
+import { readSnakeApiConfig } from '@snakepit/snake-api/service';
+import { readPersisterConfig } from '@snakepit/turn-persister/service';
 
 const matrix: Record<string, Record<string, unknown>> = {
   default: {},
@@ -73,13 +78,30 @@ const matrix: Record<string, Record<string, unknown>> = {
 let chart: { dir: string; dispose: () => Promise<void> };
 let schemaDir: string;
 const rendered = new Map<string, K8sObject[]>();
+const renderedByHelm3 = new Map<string, K8sObject[]>();
+const validation = new Map<string, RunResult>();
 
+// Every case is rendered by both Helms and validated up front, a few processes at a time; the
+// tests below read the results.
 before(async () => {
   chart = await chartCopy();
   schemaDir = await ensureKubeSchemas();
-  for (const [name, values] of Object.entries(matrix)) {
-    rendered.set(name, await render('helm4', values, { chart: chart.dir }));
-  }
+  const cases = Object.entries(matrix);
+  await mapConcurrently(cases, 3, async ([name, values]) => {
+    const result = await template('helm4', values, { chart: chart.dir });
+    assert.equal(result.code, 0, `${name}: ${result.stderr}`);
+    rendered.set(name, parseObjects(result.stdout));
+    renderedByHelm3.set(name, await render('helm3', values, { chart: chart.dir }));
+    const kubeconformArgs = ['-strict', '-summary', '-output', 'json'];
+    validation.set(
+      name,
+      await run(
+        tool('kubeconform'),
+        [...kubeconformArgs, '-schema-location', schemaLocation(schemaDir), '-'],
+        result.stdout,
+      ),
+    );
+  });
 });
 
 after(() => chart.dispose());
@@ -108,7 +130,14 @@ describe('helm lint', () => {
       test(`${helm} lint --strict passes with the ${values} values`, async () => {
         const { dir } = chart;
         const valuesFile = values === 'low-cost' ? ['--set', 'lowCost=true'] : [];
-        const result = await run(tool(helm), ['lint', '--strict', dir, ...valuesFile]);
+        const result = await run(tool(helm), [
+          'lint',
+          '--strict',
+          '--kube-version',
+          kubeVersion,
+          dir,
+          ...valuesFile,
+        ]);
         assert.equal(result.code, 0, result.stdout + result.stderr);
       });
     }
@@ -116,27 +145,14 @@ describe('helm lint', () => {
 });
 
 describe('every case of the values matrix', () => {
-  for (const [name, values] of Object.entries(matrix)) {
-    test(`${name}: Helm 3 renders exactly what Helm 4 renders`, async () => {
-      const helm3 = await render('helm3', values, { chart: chart.dir });
-      assert.deepEqual(helm3, objects(name));
+  for (const name of Object.keys(matrix)) {
+    test(`${name}: Helm 3 renders exactly what Helm 4 renders`, () => {
+      assert.deepEqual(renderedByHelm3.get(name), objects(name));
     });
 
-    test(`${name}: every object is valid against the Kubernetes 1.37 and CRD schemas`, async () => {
-      const result = await template('helm4', values, { chart: chart.dir });
-      const check = await run(
-        tool('kubeconform'),
-        [
-          '-strict',
-          '-summary',
-          '-output',
-          'json',
-          '-schema-location',
-          schemaLocation(schemaDir),
-          '-',
-        ],
-        result.stdout,
-      );
+    test(`${name}: every object is valid against the Kubernetes 1.37 and CRD schemas`, () => {
+      const check = validation.get(name);
+      assert.ok(check);
       const report = JSON.parse(check.stdout) as {
         resources: { kind: string; name: string; msg: string }[];
         summary: { valid: number; invalid: number; errors: number; skipped: number };
@@ -183,6 +199,22 @@ describe('every case of the values matrix', () => {
       }
     });
 
+    test(`${name}: the services' own config readers accept every value the chart renders`, () => {
+      for (const container of serviceContainers(objects(name))) {
+        const env = plainEnv(container);
+        if (container.name === 'snake-api') {
+          const config = readSnakeApiConfig(env);
+          assert.equal(config.port, Number(env.PORT));
+          assert.equal(config.adminPort, Number(env.ADMIN_PORT));
+        }
+        if (container.name === 'turn-persister') {
+          const config = readPersisterConfig(env);
+          assert.equal(config.adminPort, Number(env.ADMIN_PORT));
+          assert.equal(config.topology.queue, env.TURNS_QUEUE);
+        }
+      }
+    });
+
     test(`${name}: every Pod runs restricted, as non-root, read-only, without a token`, () => {
       const pods = [
         ...deployments(objects(name)),
@@ -217,6 +249,17 @@ describe('every case of the values matrix', () => {
     });
   }
 });
+
+/** A container's environment with Secret references replaced by URLs of the right form. */
+function plainEnv(container: Container): Record<string, string> {
+  const samples: Record<string, string> = {
+    AMQP_URL: 'amqp://snake:secret@rabbitmq:5672/',
+    DATABASE_URL: 'postgres://snake:secret@postgres:5432/snakepit',
+  };
+  return Object.fromEntries(
+    (container.env ?? []).map((e) => [e.name, e.value ?? samples[e.name] ?? '']),
+  );
+}
 
 /** The variables without which a container must not be deployed to a cluster. */
 function requiredVariables(container: Container): string[] {
@@ -465,13 +508,20 @@ describe('values.schema.json', () => {
       /persistMode/,
     ],
   ];
-  for (const helm of helms satisfies readonly Helm[]) {
-    for (const [what, values, mention] of rejected) {
-      test(`${helm} rejects ${what}`, async () => {
-        const result = await template(helm, values);
-        assert.notEqual(result.code, 0, 'rendering fails');
-        assert.match(result.stderr, mention);
-      });
-    }
+  const attempts = helms.flatMap((helm) => rejected.map((r) => [helm, ...r] as const));
+  const results = new Map<string, RunResult>();
+  before(async () => {
+    await mapConcurrently(attempts, 3, async ([helm, what, values]) => {
+      results.set(`${helm} ${what}`, await template(helm, values));
+    });
+  });
+
+  for (const [helm, what, , mention] of attempts) {
+    test(`${helm} rejects ${what}`, () => {
+      const result = results.get(`${helm} ${what}`);
+      assert.ok(result);
+      assert.notEqual(result.code, 0, 'rendering fails');
+      assert.match(result.stderr, mention);
+    });
   }
 });

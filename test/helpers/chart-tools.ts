@@ -12,6 +12,12 @@ import { parseAllDocuments } from 'yaml';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const chartDir = path.join(repoRoot, 'charts', 'snakepit');
 
+/**
+ * The Kubernetes version the chart is rendered and validated for. Helm built from source without
+ * its release flags assumes v1.20, below the chart's kubeVersion, so it is always given.
+ */
+export const kubeVersion = '1.37.0';
+
 /** The Helm majors the chart must work with; each is its own binary in .tools/bin. */
 export const helms = ['helm3', 'helm4'] as const;
 export type Helm = (typeof helms)[number];
@@ -142,6 +148,8 @@ export async function template(
       namespace,
       '--values',
       valuesFile,
+      '--kube-version',
+      kubeVersion,
       ...extraArgs,
     ]);
   } finally {
@@ -205,4 +213,22 @@ export function probePort(container: Container, probe: Probe): number {
 
 export function envValue(container: Container, name: string): string | undefined {
   return container.env?.find((e) => e.name === name)?.value;
+}
+
+/** Maps with at most `limit` calls in flight: helm and kubeconform are processes, and CI has 2 cores. */
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -172,8 +172,10 @@ readinessProbe:
     - name: ADMIN_PORT
       value: {{ .Values.snakeApi.adminPort | int64 | quote }}
     {{- include "snakepit.commonEnv" . | nindent 4 }}
+    {{- with .Values.snakeApi.defaultStrategy }}
     - name: DEFAULT_STRATEGY
-      value: {{ .Values.snakeApi.defaultStrategy | quote }}
+      value: {{ . | quote }}
+    {{- end }}
     - name: PERSIST_MODE
       value: {{ .Values.snakeApi.persistMode | quote }}
     - name: SPOOL_DIR
