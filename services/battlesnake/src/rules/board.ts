@@ -58,6 +58,48 @@ export function countAt(coords: readonly Coord[], c: Coord): number {
   return n;
 }
 
+// Hazard lists are shared, unchanged, by every state a search derives from one request, so a
+// per-square count is built once per list and looked up from then on; short lists are scanned.
+// States are read-only by contract; the length check only catches the commonest slip (a push).
+interface HazardGrid {
+  length: number;
+  width: number;
+  counts: Uint8Array;
+}
+const hazardGrids = new WeakMap<readonly Coord[], HazardGrid>();
+const SCAN_HAZARDS_UP_TO = 8;
+
+/** How many hazard copies lie on `c` (0 off the board). */
+export function hazardsAt(
+  hazards: readonly Coord[],
+  c: Coord,
+  width: number,
+  height: number,
+): number {
+  if (hazards.length <= SCAN_HAZARDS_UP_TO) return countAt(hazards, c);
+  if (c.x < 0 || c.x >= width || c.y < 0 || c.y >= height) return 0;
+  let grid = hazardGrids.get(hazards);
+  if (
+    grid?.length !== hazards.length ||
+    grid.width !== width ||
+    grid.counts.length !== width * height
+  ) {
+    grid = { length: hazards.length, width, counts: countGrid(hazards, width, height) };
+    hazardGrids.set(hazards, grid);
+  }
+  return grid.counts[c.y * width + c.x] as number;
+}
+
+function countGrid(hazards: readonly Coord[], width: number, height: number): Uint8Array {
+  const counts = new Uint8Array(width * height);
+  for (const h of hazards) {
+    if (h.x < 0 || h.x >= width || h.y < 0 || h.y >= height) continue;
+    const i = h.y * width + h.x;
+    counts[i] = Math.min(255, (counts[i] as number) + 1);
+  }
+  return counts;
+}
+
 /** True when any entry of `coords` is on square `c`. */
 export function containsCoord(coords: readonly Coord[], c: Coord): boolean {
   for (const p of coords) if (p.x === c.x && p.y === c.y) return true;

@@ -1,6 +1,6 @@
 // Questions strategies and game loops ask about a state; none of them changes it.
 import { DIRECTIONS, type Coord, type Direction } from '../api.ts';
-import { containsCoord, countAt, isWrappedGame, moveCoord, onBoard } from './board.ts';
+import { containsCoord, hazardsAt, isWrappedGame, moveCoord, onBoard } from './board.ts';
 import { MAX_HEALTH, type Rules, type SimSnake, type SimState } from './types.ts';
 
 /** The snakes not yet eliminated, in board order. */
@@ -62,7 +62,7 @@ function isOccupiedNextTurn(c: Coord, state: SimState): boolean {
 /** Health once the head is on `c` at the end of the turn, before food is eaten (full if food is there). */
 function healthAfterMove(health: number, c: Coord, state: SimState, rules: Rules): number {
   if (containsCoord(state.food, c)) return MAX_HEALTH;
-  const stacks = countAt(state.hazards, c);
+  const stacks = hazardsAt(state.hazards, c, state.width, state.height);
   const damage = stacks * rules.hazardDamagePerTurn;
   return Math.min(MAX_HEALTH, Math.max(0, health - 1 - damage));
 }

@@ -3,8 +3,14 @@
 // hazards are what happens *between* turns; they live in advance.ts so that `step` stays
 // deterministic for strategies that search thousands of futures per move.
 import type { Coord, Direction } from '../api.ts';
-import { containsCoord, countAt, defaultMove, isConstrictorGame, isWrappedGame } from './board.ts';
-import { moveCoord } from './board.ts';
+import {
+  containsCoord,
+  hazardsAt,
+  defaultMove,
+  isConstrictorGame,
+  isWrappedGame,
+  moveCoord,
+} from './board.ts';
 import { eliminateSnakes } from './eliminate.ts';
 import { MAX_HEALTH, type Rules, type SimSnake, type SimState } from './types.ts';
 
@@ -25,7 +31,7 @@ export function step(
     s.elimination === undefined ? moveSnake(s, moves.get(s.id), state, wrap) : s,
   );
 
-  damageOnHazards(snakes, state.food, state.hazards, rules.hazardDamagePerTurn, turn);
+  damageOnHazards(snakes, state, rules.hazardDamagePerTurn, turn);
   let food = feedSnakes(snakes, state.food);
   eliminateSnakes(snakes, state.width, state.height, turn);
   if (isConstrictorGame(rules.gameType)) {
@@ -49,9 +55,9 @@ function moveSnake(
   if (head === undefined) return { id: snake.id, health: snake.health - 1, body: [] };
 
   const direction = isDirection(move) ? move : defaultMove(old);
-  const body = new Array<Coord>(old.length);
-  body[0] = moveCoord(head, direction, state.width, state.height, wrap);
-  for (let i = 1; i < old.length; i++) body[i] = old[i - 1] as Coord;
+  // Built by push so the array stays packed (no holes), which keeps later reads fast.
+  const body = [moveCoord(head, direction, state.width, state.height, wrap)];
+  for (let i = 1; i < old.length; i++) body.push(old[i - 1] as Coord);
   return { id: snake.id, health: snake.health - 1, body };
 }
 
@@ -64,18 +70,13 @@ function isDirection(move: unknown): move is Direction {
  * eaten). A snake brought to 0 here is eliminated by 'hazard', even when starvation took the last
  * point, so callers can tell hazard deaths apart; this is the engine's order and cause.
  */
-function damageOnHazards(
-  snakes: SimSnake[],
-  food: readonly Coord[],
-  hazards: readonly Coord[],
-  damage: number,
-  turn: number,
-): void {
+function damageOnHazards(snakes: SimSnake[], state: SimState, damage: number, turn: number): void {
+  const { food, hazards, width, height } = state;
   if (hazards.length === 0) return;
   for (const s of snakes) {
     const head = s.body[0];
     if (s.elimination !== undefined || head === undefined) continue;
-    const stacks = countAt(hazards, head);
+    const stacks = hazardsAt(hazards, head, width, height);
     if (stacks === 0 || containsCoord(food, head)) continue;
 
     // Clamping once equals the engine's clamp per copy, because every copy deals the same damage.
