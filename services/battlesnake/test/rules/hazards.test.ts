@@ -82,6 +82,6 @@ test('a longer snake that a hazard eliminates loses the head-to-head it would ha
 
 test('stacked hazards deal their damage once per copy on a board full of hazards too', () => {
   const pits = '1,1 1,5 5,1 5,5 0,0 0,6 6,0 6,6 2,3 2,3 2,3 2,3';
-  const next = step(board({ snakes: [a(80)], hazards: pits }), movesOf({ a: 'left' }), rules);
+  const next = step(board({ snakes: [a(80)], hazards: pits }), up, rules);
   assert.equal(find(next, 'a').health, 80 - 1 - 4 * 14);
 });
