@@ -3,6 +3,7 @@
 // default strategy. Every answered turn goes to the turn sink.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger, TurnKind, TurnRecord, TurnSink } from '@snakepit/common';
+import { annotateTurn } from '@snakepit/common/telemetry/index';
 import pkg from '../package.json' with { type: 'json' };
 import { decideMove } from './moves.ts';
 import { recordGameEnd, recordGameStart } from './games.ts';
@@ -134,6 +135,8 @@ function turnHandler(kind: TurnKind, options: AppOptions) {
       recordGameEnd(options.logger, options.metrics, strategy.name, state);
     }
 
+    const turn = { strategy: strategy.name, gameId: state.game.id, turn: state.turn };
+    annotateTurn({ ...turn, move: record.move });
     await handOver(options, record);
     res.json(kind === 'move' ? { move: record.move } : {});
   };

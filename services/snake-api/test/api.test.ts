@@ -247,7 +247,7 @@ async function seriesValue(name: string, labels: Record<string, string>): Promis
   const values = (await metric?.get())?.values ?? [];
   const match = values.find(
     (v) =>
-      (v.metricName ?? name) === name &&
+      ((v as { metricName?: string }).metricName ?? name) === name &&
       Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want),
   );
   return match?.value ?? 0;
