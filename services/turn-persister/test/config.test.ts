@@ -44,7 +44,7 @@ for (const [variable, env, expected] of [
   ['BATCH_MAX_WAIT_MS', { ...REQUIRED, BATCH_MAX_WAIT_MS: '1.5' }, /expected a whole number/],
   ['MIGRATE_ON_START', { ...REQUIRED, MIGRATE_ON_START: 'maybe' }, /expected true or false/],
 ] as const) {
-  test(`refuses to start on ${variable}=${env[variable] ?? '(unset)'}, naming it and the expected form`, () => {
+  test(`refuses to start on ${variable}=${(env as Record<string, string | undefined>)[variable] ?? '(unset)'}, naming it and the expected form`, () => {
     assert.throws(
       () => readPersisterConfig(env),
       (err) =>
