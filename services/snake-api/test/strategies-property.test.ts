@@ -91,7 +91,7 @@ for (const strategy of STRATEGIES) {
           assert.ok(surviving.includes(move), `${move} dies; ${surviving.join(', ')} survive`);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 }

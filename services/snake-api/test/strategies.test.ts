@@ -383,3 +383,69 @@ test('cautious_carol refuses food at the end of a pocket smaller than its body',
   assert.equal(await moveOf(strategy('chase_closest_food'), gameState(spec)), 'down');
   assert.equal(await moveOf(strategy('cautious_carol'), gameState(spec)), 'right');
 });
+
+test('blast_random_valid still answers a surviving move when its deadline has already passed', async () => {
+  // Five rivals near the head: hundreds of reply combinations, of which it may try only one.
+  const spec: BoardSpec = {
+    width: 11,
+    height: 11,
+    you: {
+      body: [
+        [5, 5],
+        [5, 4],
+        [5, 3],
+      ],
+    },
+    others: [
+      {
+        body: [
+          [5, 7],
+          [5, 8],
+          [5, 9],
+          [5, 10],
+        ],
+      },
+      {
+        body: [
+          [3, 5],
+          [2, 5],
+          [1, 5],
+          [0, 5],
+        ],
+      },
+      {
+        body: [
+          [7, 5],
+          [8, 5],
+          [9, 5],
+          [10, 5],
+        ],
+      },
+      {
+        body: [
+          [4, 7],
+          [4, 8],
+          [4, 9],
+          [4, 10],
+        ],
+      },
+      {
+        body: [
+          [6, 7],
+          [6, 8],
+          [6, 9],
+          [6, 10],
+        ],
+      },
+    ],
+  };
+  const state = gameState(spec);
+  const ctx = {
+    rules: rulesFor(state.game),
+    deadlineAt: performance.now() - 1,
+    budgetMs: 0,
+    random: Math.random,
+  };
+  const move = await strategy('blast_random_valid').move(state, ctx);
+  assert.ok(['up', 'left', 'right'].includes(move), `answered ${move}`);
+});
