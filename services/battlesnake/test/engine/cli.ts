@@ -25,10 +25,11 @@ export interface GameSpec {
   settings?: Record<string, number>;
 }
 
-/** An elimination as the CLI prints it. */
+/** An elimination as the CLI prints it, with the health the snake was left with. */
 export interface PrintedElimination {
   cause: string;
   turn: number;
+  health: number;
 }
 
 /** What one engine game left behind. */
@@ -105,13 +106,13 @@ function runCli(args: string[]): Promise<string> {
 
 // `--viewmap` prints every snake each turn; an eliminated one as
 // "s1 ⌀: Health: 97, Eliminated: wall-collision, Turn: 3". The first such line is its death.
-const ELIMINATED = /^(s\d+) \S+: Health: -?\d+, Eliminated: ([a-z-]+), Turn: (\d+)$/gmu;
+const ELIMINATED = /^(s\d+) \S+: Health: (-?\d+), Eliminated: ([a-z-]+), Turn: (\d+)$/gmu;
 
 function parseEliminations(stdout: string): Map<string, PrintedElimination> {
   const found = new Map<string, PrintedElimination>();
   for (const m of stdout.matchAll(ELIMINATED)) {
-    const [, name, cause, turn] = m as unknown as [string, string, string, string];
-    if (!found.has(name)) found.set(name, { cause, turn: Number(turn) });
+    const [, name, health, cause, turn] = m as unknown as [string, string, string, string, string];
+    if (!found.has(name)) found.set(name, { cause, turn: Number(turn), health: Number(health) });
   }
   return found;
 }
