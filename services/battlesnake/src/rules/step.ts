@@ -109,7 +109,8 @@ function feedSnakes(snakes: SimSnake[], food: Coord[]): Coord[] {
 /**
  * Constrictor: alive snakes are always at full health and grow by one each turn, unless the tail
  * is already doubled (as at the start, or after eating). The engine does this to eliminated
- * snakes as well, which nobody can observe; we leave eliminated snakes as they died.
+ * snakes as well, which no request shows (they carry alive snakes only); we leave eliminated
+ * snakes as they died.
  */
 function growConstrictors(snakes: SimSnake[]): void {
   for (const s of snakes) {
