@@ -1,5 +1,5 @@
 // The simulator against the official engine: games played by `battlesnake play` (v1.2.3) with
-// test snakes, then replayed turn by turn through `step` (see engine/replay.ts). About 16 games
+// test snakes, then replayed turn by turn through `step` (see engine/replay.ts). About 18 games
 // across every game type, 7x7 to 19x21, and the maps that move hazards or stack them.
 import { after, before, describe, test } from 'node:test';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,7 +23,7 @@ const GAMES: GameSpec[] = [
     settings: { foodSpawnChance: 0, minimumFood: 0 },
   },
   { gameType: 'solo', map: 'standard', width: 7, height: 7, snakes: 1, seed: 21 },
-  { gameType: 'solo', map: 'standard', width: 11, height: 11, snakes: 1, seed: 22 },
+  { gameType: 'solo', map: 'standard', width: 19, height: 19, snakes: 1, seed: 22 },
   {
     gameType: 'royale',
     map: 'standard',
@@ -41,6 +41,15 @@ const GAMES: GameSpec[] = [
     snakes: 3,
     seed: 32,
     settings: { shrinkEveryNTurns: 3, hazardDamagePerTurn: 30 },
+  },
+  {
+    gameType: 'royale',
+    map: 'standard',
+    width: 19,
+    height: 19,
+    snakes: 6,
+    seed: 33,
+    settings: { shrinkEveryNTurns: 4 },
   },
   { gameType: 'constrictor', map: 'standard', width: 7, height: 7, snakes: 2, seed: 41 },
   { gameType: 'constrictor', map: 'standard', width: 11, height: 11, snakes: 4, seed: 42 },
