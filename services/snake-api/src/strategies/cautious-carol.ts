@@ -11,10 +11,10 @@ import {
 } from './lib/board.ts';
 import type { MoveContext, Strategy } from './types.ts';
 
-/** Squares reachable after move `d` (0 when it leaves the board). */
-export function roomAfter(p: Position, d: Direction): number {
+/** Squares reachable after move `d` (0 when it leaves the board), counted up to `limit`. */
+export function roomAfter(p: Position, d: Direction, limit = Infinity): number {
   const at = targetOf(p, d);
-  return at === undefined ? 0 : floodArea(p.grid, at, 1);
+  return at === undefined ? 0 : floodArea(p.grid, at, 1, limit);
 }
 
 /**

@@ -3,6 +3,7 @@
 // damage), so paths detour around hazards when a detour is cheap. Bodies block a square until
 // the turn they move off it (Grid.freeAt), measured in steps along the path.
 import { MinHeap } from './heap.ts';
+import { scratch } from './scratch.ts';
 import { STEPS, distance, stepIndex, type Grid } from './grid.ts';
 import type { Direction } from '@snakepit/battlesnake';
 
@@ -31,54 +32,69 @@ export function pathStart(
   goal: number,
   options: PathOptions,
 ): PathStart | undefined {
-  const size = grid.width * grid.height;
-  const cost = new Float64Array(size).fill(Infinity);
-  const steps = new Int32Array(size);
-  const first = new Int8Array(size).fill(-1);
-  const open = new MinHeap();
-  const closed = new Uint8Array(size);
-  const penalty = options.hazardPenalty ?? 5;
+  const work = scratch(grid.width * grid.height, 2);
+  const s: SearchState = {
+    stamp: work.stamp,
+    // mark[i] === stamp: square i has a cost this search; stamp + 1 marks it expanded too.
+    mark: work.mark,
+    cost: work.costs,
+    steps: work.ints,
+    first: work.moreInts,
+    open: new MinHeap(),
+    penalty: options.hazardPenalty ?? 5,
+  };
   const maxCost = options.maxCost ?? Infinity;
 
-  cost[start] = 0;
+  s.mark[start] = s.stamp;
+  s.cost[start] = 0;
   options.firstMoves.forEach((d) => {
     const next = stepIndex(grid, start, d);
     if (next < 0) return;
-    const c = 1 + entryPenalty(grid, next, penalty);
-    if (c >= (cost[next] as number)) return;
-    cost[next] = c;
-    steps[next] = 1;
-    first[next] = STEPS.indexOf(d);
-    open.push(next, c + distance(grid, next, goal));
+    const c = 1 + entryPenalty(grid, next, s.penalty);
+    if (costOf(s, next) <= c) return;
+    s.mark[next] = s.stamp;
+    s.cost[next] = c;
+    s.steps[next] = 1;
+    s.first[next] = STEPS.indexOf(d);
+    s.open.push(next, c + distance(grid, next, goal));
   });
 
-  while (open.size > 0) {
-    const at = open.pop();
-    if (closed[at] === 1) continue; // a stale duplicate of a square already expanded
-    closed[at] = 1;
-    const atCost = cost[at] as number;
-    if (at === goal) return { direction: STEPS[first[at] as number] as Direction, cost: atCost };
+  while (s.open.size > 0) {
+    const at = s.open.pop();
+    if (s.mark[at] === s.stamp + 1) continue; // a stale duplicate of a square already expanded
+    const atCost = s.cost[at] as number;
+    if (at === goal) return { direction: STEPS[s.first[at] as number] as Direction, cost: atCost };
     if (atCost > maxCost) return undefined;
-    relax(grid, at, goal, { cost, steps, first, open, penalty });
+    relax(grid, at, goal, s);
+    s.mark[at] = s.stamp + 1;
   }
   return undefined;
 }
 
 interface SearchState {
+  stamp: number;
+  mark: Uint32Array;
   cost: Float64Array;
   steps: Int32Array;
-  first: Int8Array;
+  first: Int32Array;
   open: MinHeap;
   penalty: number;
 }
 
+/** The best cost found so far for a square in this search (Infinity when not reached). */
+function costOf(s: SearchState, at: number): number {
+  const m = s.mark[at] as number;
+  return m === s.stamp || m === s.stamp + 1 ? (s.cost[at] as number) : Infinity;
+}
+
 function relax(grid: Grid, at: number, goal: number, s: SearchState): void {
   const turn = (s.steps[at] as number) + 1;
-  for (const d of STEPS) {
-    const next = stepIndex(grid, at, d);
+  for (let k = at * 4; k < at * 4 + 4; k++) {
+    const next = grid.neighbours[k] as number;
     if (next < 0 || turn < (grid.freeAt[next] as number)) continue;
     const c = (s.cost[at] as number) + 1 + entryPenalty(grid, next, s.penalty);
-    if (c >= (s.cost[next] as number)) continue;
+    if (c >= costOf(s, next)) continue;
+    s.mark[next] = s.stamp;
     s.cost[next] = c;
     s.steps[next] = turn;
     s.first[next] = s.first[at] as number;

@@ -1,6 +1,7 @@
 // How much room a snake has: the squares it could reach, counting bodies that move out of the
 // way while it travels.
-import { STEPS, stepIndex, type Grid } from './grid.ts';
+import type { Grid } from './grid.ts';
+import { scratch } from './scratch.ts';
 
 /**
  * The number of squares reachable from `start`, which the head enters at turn `startTurn`
@@ -9,23 +10,21 @@ import { STEPS, stepIndex, type Grid } from './grid.ts';
  * Stops counting at `limit` (default: the whole board).
  */
 export function floodArea(grid: Grid, start: number, startTurn = 1, limit = Infinity): number {
-  const size = grid.width * grid.height;
-  const seen = new Uint8Array(size);
-  const queue = new Int32Array(size);
-  const turnOf = new Int32Array(size);
+  const { stamp, mark: seen, ints: queue, moreInts: turnOf } = scratch(grid.width * grid.height);
+  const neighbours = grid.neighbours;
   let head = 0;
   let tail = 0;
   queue[tail++] = start;
   turnOf[start] = startTurn;
-  seen[start] = 1;
+  seen[start] = stamp;
 
   while (head < tail && tail < limit) {
     const at = queue[head++] as number;
     const turn = (turnOf[at] as number) + 1;
-    for (const d of STEPS) {
-      const next = stepIndex(grid, at, d);
-      if (next < 0 || seen[next] === 1 || turn < (grid.freeAt[next] as number)) continue;
-      seen[next] = 1;
+    for (let k = at * 4; k < at * 4 + 4; k++) {
+      const next = neighbours[k] as number;
+      if (next < 0 || seen[next] === stamp || turn < (grid.freeAt[next] as number)) continue;
+      seen[next] = stamp;
       turnOf[next] = turn;
       queue[tail++] = next;
     }

@@ -10,6 +10,9 @@ import {
   type SimState,
 } from '@snakepit/battlesnake';
 
+/** The directions in DIRECTIONS order: `neighbours[i * 4 + k]` steps in direction STEPS[k]. */
+export const STEPS = DIRECTIONS;
+
 /** A square that never frees up within any search horizon (constrictor bodies). */
 export const NEVER = 1 << 30;
 
@@ -27,6 +30,8 @@ export interface Grid {
   hazards: Uint8Array;
   /** For each square, 1 when food lies on it. */
   food: Uint8Array;
+  /** `neighbours[i * 4 + k]`: the square one step from i in direction STEPS[k], or -1 off the board. */
+  neighbours: Int32Array;
 }
 
 /** The grid of a state: bodies timed by when they leave, hazards, food. */
@@ -40,6 +45,7 @@ export function buildGrid(state: SimState, rules: Rules): Grid {
     freeAt: new Int32Array(size),
     hazards: new Uint8Array(size),
     food: new Uint8Array(size),
+    neighbours: neighbourTable(width, height, isWrappedGame(rules.gameType)),
   };
   const growsEveryTurn = isConstrictorGame(rules.gameType);
   for (const s of state.snakes) {
@@ -75,16 +81,36 @@ export function coordOf(grid: Grid, index: number): Coord {
   return { x: index % grid.width, y: Math.floor(index / grid.width) };
 }
 
+// Searches step between squares millions of times; the table turns each step into one lookup.
+// There are at most 25 * 25 * 2 shapes, so the cache stays small.
+const tables = new Map<string, Int32Array>();
+
+function neighbourTable(width: number, height: number, wrap: boolean): Int32Array {
+  const key = `${width}x${height}${wrap ? 'w' : ''}`;
+  const cached = tables.get(key);
+  if (cached !== undefined) return cached;
+  const table = new Int32Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    for (let k = 0; k < 4; k++)
+      table[i * 4 + k] = computeStep(width, height, wrap, i, STEPS[k] as Direction);
+  }
+  tables.set(key, table);
+  return table;
+}
+
 /** The index one step from `index` in direction `d`, wrapping when the grid wraps; -1 off the board. */
 export function stepIndex(grid: Grid, index: number, d: Direction): number {
-  const { width, height } = grid;
+  return grid.neighbours[index * 4 + STEPS.indexOf(d)] as number;
+}
+
+function computeStep(width: number, height: number, wrap: boolean, index: number, d: Direction) {
   let x = index % width;
   let y = (index - x) / width;
   if (d === 'up') y += 1;
   else if (d === 'down') y -= 1;
   else if (d === 'left') x -= 1;
   else x += 1;
-  if (grid.wrap) {
+  if (wrap) {
     x = (x + width) % width;
     y = (y + height) % height;
   } else if (x < 0 || y < 0 || x >= width || y >= height) {
@@ -104,6 +130,3 @@ export function distance(grid: Grid, a: number, b: number): number {
   }
   return dx + dy;
 }
-
-/** The directions in DIRECTIONS order, re-exported for loops over neighbours. */
-export const STEPS = DIRECTIONS;
