@@ -3,6 +3,7 @@
 // centre. Other maps' layouts (hazard pits, mazes, ...) are not simulated; a game on them is set
 // up like a standard one, without hazards, until a map module is written for each.
 import type { Coord } from '../api.ts';
+import { isConstrictorGame } from './board.ts';
 import { GameSetupError } from './errors.ts';
 import { randomInt, shuffle, type Rng } from './rng.ts';
 import { MAX_HEALTH, START_LENGTH, type Rules, type SimState } from './types.ts';
@@ -20,7 +21,7 @@ const SMALL_BOARD = 7;
 const MEDIUM_BOARD = 11;
 const MAX_SNAKES = 16;
 
-/** Turn 0 of a new game: every snake stacked three deep on its start square at full health, plus food. */
+/** Turn 0 of a new game: every snake stacked three deep on its start square at full health, plus food (none in constrictor games). */
 export function createGame(opts: CreateGameOptions): SimState {
   const { width, height, snakeIds, rng } = opts;
   checkSetup(width, height, snakeIds);
@@ -30,7 +31,10 @@ export function createGame(opts: CreateGameOptions): SimState {
     return { id, health: MAX_HEALTH, body: Array.from({ length: START_LENGTH }, () => head) };
   });
   const food = placeStartFood(rng, width, height, heads);
-  return { turn: 0, width, height, food, hazards: [], snakes };
+  // Constrictor games start without food: the engine places it, then its first pipeline run
+  // (at set-up, before turn 0 is sent) clears it, as every constrictor turn does.
+  const startFood = isConstrictorGame(opts.rules.gameType) ? [] : food;
+  return { turn: 0, width, height, food: startFood, hazards: [], snakes };
 }
 
 function checkSetup(width: number, height: number, snakeIds: readonly string[]): void {

@@ -31,6 +31,7 @@ export function replayGame(game: EngineGame, moves: MoveLog): ReplayStats {
   const rules = rulesFromGame(game.game);
   const stats: ReplayStats = { turns: 0, meals: 0, causes: new Map() };
   const names = new Map(game.frames[0]?.board.snakes.map((s) => [s.id, s.name]));
+  if (game.game.map === 'standard' || game.game.map === 'royale') checkStart(game, rules);
 
   for (let i = 0; i + 1 < game.frames.length; i++) {
     const before = game.frames[i] as GameState;
@@ -59,6 +60,50 @@ export function replayGame(game: EngineGame, moves: MoveLog): ReplayStats {
     `${game.logPath}: the last turn ends the game`,
   );
   return stats;
+}
+
+/**
+ * Turn 0 of a standard-map game must be one `createGame` could have laid out: snakes stacked
+ * three deep at full health on the fixed start squares, one food diagonal to each head (never in
+ * a corner) and one in the centre, and no food at all in constrictor games.
+ */
+function checkStart(game: EngineGame, rules: Rules): void {
+  const first = game.frames[0] as GameState;
+  const { width, height, snakes, food } = first.board;
+  const where = `${game.logPath}, turn 0`;
+  for (const s of snakes) {
+    assert.equal(s.health, 100, `${where}: ${s.name} starts at full health`);
+    assert.equal(s.body.length, 3, `${where}: ${s.name} starts 3 long`);
+    assert.equal(new Set(s.body.map(key)).size, 1, `${where}: ${s.name} starts stacked`);
+  }
+  if (width !== height || width < 7 || snakes.length > 4) return;
+
+  const mid = Math.floor((width - 1) / 2);
+  const starts = new Set(
+    [1, mid, width - 2].flatMap((x) => [1, mid, width - 2].map((y) => `${x},${y}`)),
+  );
+  starts.delete(`${mid},${mid}`);
+  for (const s of snakes)
+    assert.ok(starts.has(key(s.head)), `${where}: ${s.name} on a start square`);
+  if (isConstrictorGame(rules.gameType)) return assert.deepEqual(food, [], `${where}: no food`);
+
+  assert.equal(food.length, snakes.length + 1, `${where}: one food per snake and the centre`);
+  assert.equal(key(food[food.length - 1] as Coord), `${mid},${mid}`, `${where}: centre food last`);
+  food.slice(0, -1).forEach((f, i) => {
+    const head = (snakes[i] as GameState['you']).head;
+    assert.ok(
+      Math.abs(f.x - head.x) === 1 && Math.abs(f.y - head.y) === 1,
+      `${where}: food ${key(f)}`,
+    );
+    assert.ok(
+      !((f.x === 0 || f.x === width - 1) && (f.y === 0 || f.y === height - 1)),
+      `${where}: corner`,
+    );
+  });
+}
+
+function key(c: Coord): string {
+  return `${c.x},${c.y}`;
 }
 
 function movesOf(frame: GameState, moves: MoveLog, where: string): Map<string, Direction> {

@@ -47,6 +47,19 @@ test('a new game places one food diagonal to each snake and one in the centre', 
   });
 });
 
+test('a constrictor game starts without food, as the engine clears it before turn 0', () => {
+  const rules = rulesOf('constrictor');
+  const state = createGame({
+    width: 11,
+    height: 11,
+    snakeIds: ['a', 'b'],
+    rules,
+    rng: createRng(1),
+  });
+  assert.deepEqual(state.food, []);
+  assert.equal(state.snakes.length, 2);
+});
+
 test('more than 8 snakes on a large board are spread over the four quadrants', () => {
   const state = newGame(19, 12, 4);
   const heads = state.snakes.map((s) => s.body[0] as Coord);
