@@ -135,16 +135,16 @@ export function turnIdentity(record: TurnRecord): TurnIdentity {
   };
 }
 
-/**
- * Encodes a record as message bytes. The body is `record.rawBody` spliced in verbatim (it was
- * parsed from exactly those bytes, so it is valid JSON); nothing else of the request is copied.
- */
-export function encodeTurnMessage(record: TurnRecord): { id: string; bytes: Buffer } {
+/** The message a record becomes, as an object (sync mode stores it without encoding). */
+export function toTurnMessage(record: TurnRecord): TurnMessage {
+  return { ...messageHead(record), body: record.body };
+}
+
+function messageHead(record: TurnRecord): Omit<TurnMessage, 'body'> {
   const identity = turnIdentity(record);
-  const id = turnMessageId(identity);
-  const head: Omit<TurnMessage, 'body'> = {
+  return {
     schemaVersion: TURN_MESSAGE_SCHEMA_VERSION,
-    id,
+    id: turnMessageId(identity),
     ...identity,
     strategy: record.strategy,
     path: record.path,
@@ -152,10 +152,18 @@ export function encodeTurnMessage(record: TurnRecord): { id: string; bytes: Buff
     computeMs: record.computeMs ?? null,
     receivedAt: record.receivedAt.toISOString(),
   };
+}
+
+/**
+ * Encodes a record as message bytes. The body is `record.rawBody` spliced in verbatim (it was
+ * parsed from exactly those bytes, so it is valid JSON); nothing else of the request is copied.
+ */
+export function encodeTurnMessage(record: TurnRecord): { id: string; bytes: Buffer } {
+  const head = messageHead(record);
   // `{"schemaVersion":1,...,"receivedAt":"..."}` without its closing brace, then the body.
   const headJson = JSON.stringify(head);
   const prefix = Buffer.from(`${headJson.slice(0, -1)},"body":`);
-  return { id, bytes: Buffer.concat([prefix, record.rawBody, CLOSE_BRACE]) };
+  return { id: head.id, bytes: Buffer.concat([prefix, record.rawBody, CLOSE_BRACE]) };
 }
 
 const CLOSE_BRACE = Buffer.from('}');
