@@ -28,7 +28,11 @@ logger.info(
   { database: redactUrl(config.databaseUrl), batchSize: config.batchSize },
   'turn-persister starting',
 );
-const persister = await startTurnPersister({ config, logger, registry });
+const persister = await startTurnPersister({ config, logger, registry }).catch((err: unknown) => {
+  // Migrations failed or the database refused us at start: let the orchestrator restart us.
+  logger.error({ err }, 'turn-persister could not start');
+  process.exit(1);
+});
 await startAdminServer({
   port: config.adminPort,
   registry,
