@@ -93,7 +93,6 @@ describe('replaying official engine games', { concurrency: 2 }, () => {
   let failures = 0;
 
   before(async () => {
-    assertCliInstalled();
     dir = await mkdtemp(path.join(os.tmpdir(), 'snakepit-replay-'));
     for (let i = 0; i < 8; i++) servers.push(await startMoveServer({ seed: 1000 + i, moves }));
   });
@@ -110,6 +109,7 @@ describe('replaying official engine games', { concurrency: 2 }, () => {
       `${spec.width}x${spec.height} with ${spec.snakes} snake(s)`;
     test(name, async (t) => {
       try {
+        assertCliInstalled(); // fails every game, not just the suite, when the CLI is missing
         const urls = servers.slice(0, spec.snakes).map((s) => s.url);
         const game = await playEngineGame(spec, urls, dir);
         const stats = replayGame(game, moves);
