@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   byKind,
+  chartDir,
   chartCopy,
   helms,
   mapConcurrently,
@@ -493,6 +494,28 @@ describe('the optional parts', () => {
     assert.equal(pod.metadata.annotations?.['helm.sh/hook'], 'test');
     const env = podSpec(pod).containers[0]?.env ?? [];
     assert.deepEqual(env, [{ name: 'SNAKE_URL', value: 'http://snk-snakepit:80/' }]);
+  });
+});
+
+describe('NOTES.txt', () => {
+  test('names the HTTPS URL to give the engine when the Ingress has TLS', async () => {
+    const values = matrix['ingress with TLS and HPA'] ?? {};
+    const valuesArgs = ['--set-json', `ingress=${JSON.stringify(values.ingress)}`];
+    // `install --dry-run=client` is the one command that prints NOTES without a cluster (Helm 4).
+    const result = await run(tool('helm4'), [
+      'install',
+      'snk',
+      chartDir,
+      '--dry-run=client',
+      ...valuesArgs,
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const notes = result.stdout.slice(result.stdout.indexOf('NOTES:'));
+    assert.match(
+      notes,
+      /Give the Battlesnake engine this URL for your snake:\n\s+https:\/\/snake\.example\.org\//,
+    );
+    assert.match(notes, /AMQP_URL\s+from Secret rabbitmq-default-user, key connection_string/);
   });
 });
 
