@@ -38,6 +38,7 @@ export function replayGame(game: EngineGame, moves: MoveLog): ReplayStats {
     const after = game.frames[i + 1] as GameState;
     const where = `${game.logPath}, turn ${before.turn} -> ${after.turn}`;
     const state = stateFromRequest(before);
+    if (rules.gameType === 'royale') checkRoyaleBorder(before, rules, where);
     assert.equal(isGameOver(state, rules), false, `${where}: the game is not over yet`);
 
     const sent = movesOf(before, moves, where);
@@ -100,6 +101,30 @@ function checkStart(game: EngineGame, rules: Rules): void {
       `${where}: corner`,
     );
   });
+}
+
+/**
+ * Royale hazards are everything outside a safe rectangle that has lost one row or column per
+ * `shrinkEveryNTurns` turns: the model `advance` follows, checked against the engine's boards.
+ */
+function checkRoyaleBorder(frame: GameState, rules: Rules, where: string): void {
+  const { width, height, hazards } = frame.board;
+  const hazard = new Set(hazards.map(key));
+  const safe: Coord[] = [];
+  for (let x = 0; x < width; x++) {
+    for (let y = 0; y < height; y++) if (!hazard.has(`${x},${y}`)) safe.push({ x, y });
+  }
+  const shrinks = Math.floor(frame.turn / rules.shrinkEveryNTurns);
+  if (safe.length === 0)
+    return assert.ok(shrinks >= Math.min(width, height), `${where}: all hazard`);
+
+  const xs = safe.map((c) => c.x);
+  const ys = safe.map((c) => c.y);
+  const w = Math.max(...xs) - Math.min(...xs) + 1;
+  const h = Math.max(...ys) - Math.min(...ys) + 1;
+  assert.equal(safe.length, w * h, `${where}: the safe area is a rectangle`);
+  assert.equal(hazard.size, hazards.length, `${where}: royale hazards do not stack`);
+  assert.equal(width - w + (height - h), shrinks, `${where}: one row or column per shrink`);
 }
 
 function key(c: Coord): string {
