@@ -1,6 +1,8 @@
 // A minimal OTLP/HTTP receiver for tests: accepts `POST /v1/traces` with JSON bodies
-// (OTEL_EXPORTER_OTLP_PROTOCOL=http/json) and keeps every span, flattened, in memory. Other
-// signals and protobuf bodies are refused with 415, so a misconfigured exporter is visible.
+// (OTEL_EXPORTER_OTLP_PROTOCOL=http/json) and keeps every span, flattened, in memory. Protobuf
+// bodies (the default protocol) are accepted and counted but not decoded, for benchmarks that
+// only need an exporter to have somewhere to send. Other signals are refused with 415, so a
+// misconfigured exporter is visible.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -28,6 +30,8 @@ export interface OtlpReceiver {
   spans: ReceivedSpan[];
   /** Export requests answered, any signal (a sign that an exporter is talking to us). */
   requests: number;
+  /** Bytes of the protobuf trace exports received (not decoded). */
+  protobufBytes: number;
   /** Resolves once `predicate(spans)` holds; rejects after `timeoutMs` (default 20000). */
   waitFor(predicate: (spans: ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -104,14 +108,19 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const waiters = new Set<() => void>();
-  const receiver = { spans, requests: 0 };
+  const receiver = { spans, requests: 0, protobufBytes: 0 };
 
   const server = http.createServer((req, res) => {
     readBody(req)
       .then((body) => {
         receiver.requests += 1;
-        const json = req.headers['content-type']?.startsWith('application/json');
-        if (req.url !== '/v1/traces' || !json) {
+        const type = req.headers['content-type'] ?? '';
+        if (req.url === '/v1/traces' && type.startsWith('application/x-protobuf')) {
+          receiver.protobufBytes += body.length;
+          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+          return;
+        }
+        if (req.url !== '/v1/traces' || !type.startsWith('application/json')) {
           res.writeHead(415).end();
           return;
         }

@@ -37,8 +37,16 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): NodeSDK {
     serviceName: defaultServiceName(env, process.argv[1]),
     instrumentations: getNodeAutoInstrumentations({
       '@opentelemetry/instrumentation-http': { ignoreIncomingRequestHook: isAdminRequest },
-      // One span per middleware (json parser, query parser...) would triple the spans per turn.
-      '@opentelemetry/instrumentation-express': { ignoreLayersType: [ExpressLayerType.MIDDLEWARE] },
+      // Express still names the server span after the route (`POST /:strategy/move`); a span
+      // per middleware, router and handler on top would triple the spans (and the cost) of a
+      // turn, and say nothing the server span does not.
+      '@opentelemetry/instrumentation-express': {
+        ignoreLayersType: [
+          ExpressLayerType.MIDDLEWARE,
+          ExpressLayerType.ROUTER,
+          ExpressLayerType.REQUEST_HANDLER,
+        ],
+      },
       // Log lines go to stdout for the cluster's log collector; only the trace ids are added.
       '@opentelemetry/instrumentation-pino': { disableLogSending: true },
     }),

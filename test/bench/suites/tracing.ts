@@ -1,0 +1,177 @@
+// `npm run bench tracing`: what tracing costs snake-api's /move. Two snake-api processes run
+// side by side from the same code, one without an exporter (tracing off: the preload returns at
+// once) and one sampling every request to a local OTLP receiver; rounds alternate between them
+// and the median round counts, because the machine is shared and noisy. Target: p99 with
+// tracing on within 20% of tracing off at a fixed, engine-like request rate. Also prints the
+// start-up time of each (loading the SDK is where tracing costs most).
+//
+// Turns are not published (PERSIST_MODE=off) so that the figure is the cost of tracing, not of
+// the broker; with the publisher on, each turn adds one publish span on top. The exporter uses
+// the default protocol (http/protobuf). BENCH_STRATEGY=random_valid measures a strategy that
+// computes almost nothing, where the overhead shows most; the default is the root /move.
+import autocannon from 'autocannon';
+import {
+  DIRECTIONS,
+  advance,
+  createGame,
+  createRng,
+  defaultRules,
+  safeMoves,
+} from '@snakepit/battlesnake';
+import type { Direction, GameState, SimState } from '@snakepit/battlesnake';
+import { requestFromSim } from '../../helpers/api-boards.ts';
+import { startOtlpReceiver } from '../../helpers/otlp-receiver.ts';
+import { freePort, startService, type ServiceProcess } from '../../helpers/processes.ts';
+import type { BenchSuite } from '../run.ts';
+import { percentile, printTable } from '../table.ts';
+
+const ROUNDS = 5;
+const ROUND_SECONDS = 3;
+/** Requests per second while measuring: a busy engine-facing pod, well below saturation. */
+const RATE = 100;
+const TARGET_RATIO = 1.2;
+
+/** A mid-game 11x11 request with four snakes, reached by random surviving moves. */
+function midGameRequest(): GameState {
+  const rules = defaultRules('standard');
+  const rng = createRng(11);
+  const ids = ['you', 's1', 's2', 's3'];
+  let state: SimState = createGame({ width: 11, height: 11, snakeIds: ids, rules, rng });
+  for (let turn = 0; turn < 40; turn++) {
+    const moves = new Map<string, Direction>();
+    for (const s of state.snakes) {
+      const safe = safeMoves(state, s.id, rules);
+      const choices = safe.length > 0 ? safe : DIRECTIONS;
+      moves.set(s.id, choices[Math.floor(rng.next() * choices.length)] as Direction);
+    }
+    const next = advance(state, moves, rules, rng);
+    if (next.snakes.filter((s) => s.elimination === undefined).length < 2) break;
+    state = next;
+  }
+  const you = state.snakes.find((s) => s.elimination === undefined);
+  return requestFromSim(state, you?.id ?? 'you', rules);
+}
+
+interface Round {
+  p50: number;
+  p99: number;
+  rps: number;
+  bad: number;
+  /** Server CPU time per request, in microseconds (from its process_cpu_seconds_total). */
+  cpuUs: number;
+}
+
+/** The server's CPU seconds so far, read from its admin /metrics. */
+async function cpuSeconds(api: ServiceProcess): Promise<number> {
+  const text = await fetch(api.adminUrl('/metrics')).then((r) => r.text());
+  const line = text.split('\n').find((l) => l.startsWith('process_cpu_seconds_total'));
+  return Number(line?.split(' ').at(-1));
+}
+
+async function round(
+  target: { api: ServiceProcess; url: string },
+  body: string,
+  seconds: number,
+): Promise<Round> {
+  const cpuBefore = await cpuSeconds(target.api);
+  const result = await autocannon({
+    url: target.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: 8,
+    duration: seconds,
+    overallRate: RATE,
+  });
+  const cpu = (await cpuSeconds(target.api)) - cpuBefore;
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+    bad: result.non2xx + result.errors + result.timeouts,
+    cpuUs: (cpu / Math.max(1, result.requests.total)) * 1e6,
+  };
+}
+
+async function startApi(
+  env: Record<string, string>,
+): Promise<{ api: ServiceProcess; url: string; startMs: number }> {
+  const port = await freePort();
+  const began = performance.now();
+  const api = await startService({
+    entry: 'services/snake-api/src/main.ts',
+    env: {
+      PORT: String(port),
+      PERSIST_MODE: 'off',
+      LOG_LEVEL: 'warn',
+      NODE_OPTIONS: '--import=@snakepit/common/telemetry/register',
+      ...env,
+    },
+    readyTimeoutMs: 60_000,
+  });
+  const strategy = process.env.BENCH_STRATEGY ? `/${process.env.BENCH_STRATEGY}` : '';
+  const url = `http://127.0.0.1:${port}${strategy}/move`;
+  return { api, url, startMs: performance.now() - began };
+}
+
+const suite: BenchSuite = {
+  name: 'tracing',
+  async run() {
+    const receiver = await startOtlpReceiver();
+    const off = await startApi({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: '' });
+    const on = await startApi({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_TRACES_SAMPLER: 'always_on',
+    });
+    try {
+      const body = JSON.stringify(midGameRequest());
+      await round(off, body, 2);
+      await round(on, body, 2);
+
+      const runs = { off: [] as Round[], on: [] as Round[] };
+      for (let r = 0; r < ROUNDS; r++) {
+        runs.off.push(await round(off, body, ROUND_SECONDS));
+        runs.on.push(await round(on, body, ROUND_SECONDS));
+      }
+      const median = (list: Round[], f: (r: Round) => number) => percentile(list.map(f), 50);
+      const rows = (['off', 'on'] as const).map((mode) => ({
+        tracing: mode,
+        'start-up ms': Math.round((mode === 'off' ? off : on).startMs),
+        'req/s': Math.round(median(runs[mode], (r) => r.rps)),
+        'p50 ms': median(runs[mode], (r) => r.p50),
+        'p99 ms': median(runs[mode], (r) => r.p99),
+        'CPU us/req': Math.round(median(runs[mode], (r) => r.cpuUs)),
+        'non-2xx/errors': runs[mode].reduce((n, r) => n + r.bad, 0),
+      }));
+      printTable(
+        `/move (default strategy, 11x11, 4 snakes) at ${RATE} req/s, 8 connections, median of ${ROUNDS} alternating ${ROUND_SECONDS} s rounds`,
+        rows,
+      );
+
+      // autocannon reports whole milliseconds; a p99 under 1 ms is compared as 1 ms.
+      const ratio =
+        Math.max(
+          1,
+          median(runs.on, (r) => r.p99),
+        ) /
+        Math.max(
+          1,
+          median(runs.off, (r) => r.p99),
+        );
+      printTable('target (ratio within this run)', [
+        {
+          target: 'p99 tracing on / off',
+          value: ratio,
+          goal: `< ${TARGET_RATIO}`,
+          met: ratio < TARGET_RATIO ? 'ok' : 'MISSED',
+          'trace bytes received': receiver.protobufBytes,
+        },
+      ]);
+    } finally {
+      await Promise.all([off.api.stop(), on.api.stop()]);
+      await receiver.close();
+    }
+  },
+};
+
+export default suite;
