@@ -19,6 +19,7 @@ import { cautiousCarol } from '../src/strategies/cautious-carol.ts';
 import type { MoveContext, Strategy } from '../src/strategies/types.ts';
 import { vigilantVera } from '../src/strategies/vigilant-vera/index.ts';
 import { searchMove } from '../src/strategies/vigilant-vera/search.ts';
+import { Territory, type Share } from '../src/strategies/vigilant-vera/territory.ts';
 import { gameObject, moveRequest } from '../src/tournament/requests.ts';
 
 /** Extra time a loaded 2-core CI machine may take to resume a search after its deadline. */
@@ -256,5 +257,50 @@ describe('vigilant_vera under its deadline', () => {
     assert.equal(result.reason, 'decided');
     assert.ok(result.score > 0);
     assert.ok(performance.now() - started < 5_000);
+  });
+});
+
+describe('territory race', () => {
+  const corridor = (a: string, b: string): SimState => ({
+    turn: 0,
+    width: 5,
+    height: 1,
+    food: [{ x: 1, y: 0 }],
+    hazards: [],
+    snakes: [
+      { id: 'a', health: 50, body: body(a) },
+      { id: 'b', health: 50, body: body(b) },
+    ],
+  });
+
+  it('leaves a square two equal snakes reach together to nobody', () => {
+    const state = corridor('0,0', '4,0');
+    const shares: Share[] = [];
+    new Territory(state, standard).race(state, state.snakes, shares, 1);
+    assert.deepEqual(shares, [
+      { area: 2, foodDistance: 1 },
+      { area: 2, foodDistance: -1 },
+    ]);
+  });
+
+  it('gives a square reached together to the longer snake', () => {
+    const state = corridor('0,0 0,0', '4,0');
+    const shares: Share[] = [];
+    new Territory(state, standard).race(state, state.snakes, shares, 1);
+    assert.deepEqual(
+      shares.map((x) => x.area),
+      [3, 2],
+    );
+  });
+
+  it('wraps around the edges in wrapped games', () => {
+    const state = corridor('0,0', '2,0');
+    const shares: Share[] = [];
+    new Territory(state, defaultRules('wrapped')).race(state, state.snakes, shares, 1);
+    // a reaches x=4 across the left edge first; x=1 is a tie; b reaches x=3.
+    assert.deepEqual(
+      shares.map((x) => x.area),
+      [2, 2],
+    );
   });
 });
