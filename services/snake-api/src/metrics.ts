@@ -3,6 +3,7 @@
 import { LATENCY_BUCKETS_SECONDS, RATIO_BUCKETS } from '@snakepit/common';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
+/** The snake-api's metric handles; names and labels are fixed (see README, Metrics). */
 export interface ApiMetrics {
   requestDuration: Histogram<'method' | 'route' | 'strategy' | 'status'>;
   moveCompute: Histogram<'strategy'>;

@@ -76,11 +76,6 @@ export function indexOf(grid: Grid, c: Coord): number {
   return c.y * grid.width + c.x;
 }
 
-/** The square of a flat index. */
-export function coordOf(grid: Grid, index: number): Coord {
-  return { x: index % grid.width, y: Math.floor(index / grid.width) };
-}
-
 // Searches step between squares millions of times; the table turns each step into one lookup.
 // There are at most 25 * 25 * 2 shapes, so the cache stays small.
 const tables = new Map<string, Int32Array>();
@@ -91,8 +86,9 @@ function neighbourTable(width: number, height: number, wrap: boolean): Int32Arra
   if (cached !== undefined) return cached;
   const table = new Int32Array(width * height * 4);
   for (let i = 0; i < width * height; i++) {
-    for (let k = 0; k < 4; k++)
+    for (let k = 0; k < 4; k++) {
       table[i * 4 + k] = computeStep(width, height, wrap, i, STEPS[k] as Direction);
+    }
   }
   tables.set(key, table);
   return table;
