@@ -5,10 +5,10 @@ import {
   ConfigError,
   createLogger,
   createRegistry,
-  discardTurns,
   startAdminServer,
   type TurnSink,
 } from '@snakepit/common';
+import { createTurnSink, readPipelineConfigOrExit } from './pipeline/index.ts';
 import { readSnakeApiConfig, startSnakeApi, type SnakeApiConfig } from './service.ts';
 
 /** A sink that may hold resources (broker connection, spool files) to release on shutdown. */
@@ -28,8 +28,12 @@ const config = readConfigOrExit();
 const logger = createLogger('snake-api', config.logLevel);
 const registry = createRegistry('snake-api');
 
-// PIPELINE: replace with `await createTurnSink(config, { logger, registry })` from ./pipeline/index.ts
-const sink: ClosableSink = discardTurns;
+// The turn pipeline (PERSIST_MODE): publisher and disk spool, sync writes, or nothing.
+const pipeline = await createTurnSink(readPipelineConfigOrExit(process.env), { logger, registry });
+const sink: ClosableSink = {
+  accept: (turn) => pipeline.sink.accept(turn),
+  close: () => pipeline.close(),
+};
 
 const api = await startSnakeApi({ config, logger, registry, sink });
 await startAdminServer({

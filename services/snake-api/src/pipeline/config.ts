@@ -66,3 +66,14 @@ export function readPipelineConfig(env: Env): PipelineConfig {
   }
   return config;
 }
+
+/** For main.ts: the pipeline configuration, or a one-line message naming the variable and exit 1. */
+export function readPipelineConfigOrExit(env: Env): PipelineConfig {
+  try {
+    return readPipelineConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`snake-api: ${err.message}`);
+    process.exit(1);
+  }
+}

@@ -18,7 +18,12 @@ import { TurnPublisher } from './publisher.ts';
 import { Spool } from './spool.ts';
 import { createSyncWriter } from './sync-writer.ts';
 
-export { readPipelineConfig, type PersistMode, type PipelineConfig } from './config.ts';
+export {
+  readPipelineConfig,
+  readPipelineConfigOrExit,
+  type PersistMode,
+  type PipelineConfig,
+} from './config.ts';
 
 export interface TurnPipeline {
   sink: TurnSink;
