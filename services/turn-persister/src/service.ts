@@ -94,11 +94,12 @@ export async function startTurnPersister(options: TurnPersisterOptions): Promise
     });
   }
 
+  const metrics = createPersisterMetrics(options.registry);
   const batcher = new Batcher({
     batchSize: config.batchSize,
     batchMaxWaitMs: config.batchMaxWaitMs,
     write: (rows) => storeTurns(pool, rows),
-    metrics: createPersisterMetrics(options.registry),
+    metrics,
     logger,
   });
   const consumer = new TurnConsumer({
@@ -113,7 +114,15 @@ export async function startTurnPersister(options: TurnPersisterOptions): Promise
   return {
     readiness: [
       { name: 'broker', ready: () => consumer.consuming },
-      { name: 'database', ready: () => batcher.databaseUp && databaseAnswers(pool) },
+      {
+        name: 'database',
+        // The probe also keeps snakepit_database_up honest while no turns arrive to be written.
+        ready: async () => {
+          const up = batcher.databaseUp && (await databaseAnswers(pool));
+          metrics.databaseUp.set(up ? 1 : 0);
+          return up;
+        },
+      },
     ],
     close: async () => {
       await consumer.stopConsuming();
