@@ -139,19 +139,22 @@ seccompProfile:
   type: RuntimeDefault
 {{- end }}
 
-{{/* Probes on a container's admin port (by name): startup and liveness /healthz, readiness /readyz. */}}
+{{/*
+Probes on a container's admin port (by name): startup and liveness /healthz, readiness
+`readyPath` (/readyz). Call with (dict "port" "api-admin" "readyPath" "/readyz").
+*/}}
 {{- define "snakepit.probes" -}}
 startupProbe:
-  httpGet: { path: /healthz, port: {{ . }} }
+  httpGet: { path: /healthz, port: {{ .port }} }
   periodSeconds: 2
   failureThreshold: 30
 livenessProbe:
-  httpGet: { path: /healthz, port: {{ . }} }
+  httpGet: { path: /healthz, port: {{ .port }} }
   periodSeconds: 10
   timeoutSeconds: 2
   failureThreshold: 3
 readinessProbe:
-  httpGet: { path: /readyz, port: {{ . }} }
+  httpGet: { path: {{ .readyPath }}, port: {{ .port }} }
   periodSeconds: 5
   timeoutSeconds: 2
   failureThreshold: 2
@@ -196,7 +199,7 @@ readinessProbe:
     {{- if eq .Values.snakeApi.persistMode "sync" }}
     {{- include "snakepit.databaseUrlEnv" . | nindent 4 }}
     {{- end }}
-  {{- include "snakepit.probes" "api-admin" | nindent 2 }}
+  {{- include "snakepit.probes" (dict "port" "api-admin" "readyPath" "/readyz") | nindent 2 }}
   lifecycle:
     preStop:
       sleep:
@@ -236,7 +239,13 @@ readinessProbe:
       value: turn-persister
     {{- include "snakepit.amqpUrlEnv" . | nindent 4 }}
     {{- include "snakepit.databaseUrlEnv" . | nindent 4 }}
-  {{- include "snakepit.probes" "persister-admin" | nindent 2 }}
+  {{- /*
+  A Pod is ready only when all its containers are. In the low-cost Pod the persister takes no
+  traffic, and its /readyz fails while PostgreSQL is away; were it the readiness check, a
+  database outage would take the snake off the Service. There its readiness is /healthz, so the
+  snake keeps answering moves (turns wait in RabbitMQ) while the persister waits for the database.
+  */}}
+  {{- include "snakepit.probes" (dict "port" "persister-admin" "readyPath" (ternary "/healthz" "/readyz" .Values.lowCost)) | nindent 2 }}
   resources:
     {{- toYaml .Values.turnPersister.resources | nindent 4 }}
   securityContext:
