@@ -123,12 +123,13 @@ test('stores every turn exactly once when PostgreSQL is unreachable for 10 secon
   proxy.refuse(true);
   proxy.cut();
   const outageEnds = Date.now() + 10_000;
+  // Noticed by the readiness probe alone, before any turn fails to be written.
+  await waitFor('not ready', async () => (await readyStatus(persister)) === 503);
   await publish(
     vhost.url(),
     topology,
     during.map((t) => t.bytes),
   );
-  await waitFor('not ready', async () => (await readyStatus(persister)) === 503);
   const total = early.length + during.length;
   await waitFor('all consumed', async () => {
     return (await metric(persister, 'snakepit_turns_consumed_total')) >= total;
