@@ -145,7 +145,10 @@ export class AmqpTransport implements TurnTransport {
         if (!this.#closing)
           this.#log(err, 'broker connection lost; spooling turns until it is back');
       } catch (err) {
-        this.#log(err, 'cannot reach the broker; spooling turns and retrying');
+        // One warning per outage, not one per attempt; an operator's problem is repeated.
+        if (attempt === 0 || needsOperator(err)) {
+          this.#log(err, 'cannot reach the broker; spooling turns and retrying');
+        }
         if (needsOperator(err)) attempt = Number.MAX_SAFE_INTEGER;
       }
       if (!this.#closing) await this.#sleep(reconnectDelayMs(attempt++, this.#options.backoff));
