@@ -28,6 +28,8 @@ export interface AllInOneConfig {
   amqpUrl: string | undefined;
   /** DATABASE_URL: PostgreSQL; unset (the default) = embedded PGlite in DATA_DIR/pgdata. */
   databaseUrl: string | undefined;
+  /** EMBEDDED_DATABASE_PORT: 127.0.0.1 port of the embedded database (for psql); default 0, any free one. */
+  embeddedDatabasePort: number;
   /** QUEUE_CAPACITY: most turns the in-process queue holds before spooling; default 1000. */
   queueCapacity: number;
   /** The snake-api's settings (PORT, PERSIST_MODE, DEFAULT_STRATEGY, ...). */
@@ -68,6 +70,7 @@ export function readAllInOneConfig(env: Env = process.env): AllInOneConfig {
     dataDir: readString(env, 'DATA_DIR', './data'),
     amqpUrl,
     databaseUrl,
+    embeddedDatabasePort: readInt(env, 'EMBEDDED_DATABASE_PORT', 0, { max: 65535 }),
     queueCapacity: readInt(env, 'QUEUE_CAPACITY', 1000, { min: 1, max: 1_000_000 }),
     api: readSnakeApiConfig(env),
     persister: { ...persister, databasePoolSize: poolSize(env, databaseUrl) },

@@ -8,6 +8,7 @@
 // waits for the one before, so no turn is between two owners when the process exits.
 import path from 'node:path';
 import pg from 'pg';
+import { pino } from 'pino';
 import type { Registry } from 'prom-client';
 import {
   readInt,
@@ -67,7 +68,7 @@ export async function startAllInOne(options: AllInOneOptions): Promise<AllInOne>
   const dataDir = path.resolve(config.dataDir);
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbeddedDatabase({ dataDir, logger });
+    : await startEmbeddedDatabase({ dataDir, port: config.embeddedDatabasePort, logger });
   const databaseUrl = config.databaseUrl ?? (embedded as EmbeddedDatabase).url;
   logStart(config, dataDir, embedded, logger);
 
@@ -89,6 +90,7 @@ export async function startAllInOne(options: AllInOneOptions): Promise<AllInOne>
       };
       await embedded?.close();
       logger.info(report, 'stopped; every turn answered is stored or spooled');
+      flushLogs(logger);
       return report;
     },
   };
@@ -178,6 +180,20 @@ function logStart(
     { mode, broker, database, dataDir },
     `all-in-one: ${mode} mode, turns kept in ${database}`,
   );
+}
+
+/**
+ * Writes out pino's buffer now. The admin server re-raises the signal right after the stop, and
+ * pino writes asynchronously: measured, the last lines were lost (logger.flush(cb) did not help
+ * when stdout is a pipe; the stream's flushSync does).
+ */
+function flushLogs(logger: Logger): void {
+  const streams = logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>;
+  try {
+    streams[pino.symbols.streamSym]?.flushSync?.();
+  } catch {
+    // stdout already closed: nothing more can be said.
+  }
 }
 
 /** snakepit_turns_stored_total: the turns this process wrote (duplicates not counted). */

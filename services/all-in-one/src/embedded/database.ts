@@ -41,6 +41,8 @@ export interface EmbeddedDatabase {
 export interface EmbeddedDatabaseOptions {
   /** DATA_DIR: the folder that keeps the database; default ./data. */
   dataDir: string;
+  /** Port on 127.0.0.1 for the wire protocol; default 0, any free port. */
+  port?: number;
   logger: Logger;
 }
 
@@ -63,7 +65,11 @@ export async function startEmbeddedDatabase(
     await unlock();
     throw err;
   }
-  const wire = await serveWire(db, logger);
+  const wire = await serveWire(db, logger, options.port).catch(async (err: unknown) => {
+    await db.close();
+    await unlock();
+    throw err;
+  });
   return {
     url: `postgres://postgres@127.0.0.1:${wire.port}/postgres`,
     pgdata: layout.pgdata,
