@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import pg from 'pg';
 import type { GameState } from '@snakepit/battlesnake';
 import { createTestDatabase } from '../../services/turn-persister/test/database.ts';
@@ -104,76 +104,109 @@ async function assertRowsMatch(pool: pg.Pool, posted: readonly Posted[]): Promis
   }
 }
 
-test('every turn posted to snake-api is one row, field for field, though the broker is cut under load', async () => {
-  const db = await createTestDatabase('tp_e2e');
+/** A database, a persister, a proxy in front of RabbitMQ for snake-api, and a spool folder. */
+async function rig(t: TestContext, prefix: string) {
+  // t.after hooks run in the order they were added; clean up in reverse, last made first gone.
+  const cleanup: (() => Promise<unknown>)[] = [];
+  t.after(async () => {
+    for (const step of cleanup.reverse()) await step();
+  });
+  const db = await createTestDatabase(prefix);
+  cleanup.push(() => db.drop());
   const pool = new pg.Pool({ connectionString: db.url(), max: 2 });
+  cleanup.push(() => pool.end());
   const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5672 });
+  cleanup.push(() => proxy.close());
   const spoolDir = await mkdtemp(path.join(tmpdir(), 'snakepit-e2e-spool-'));
-  const names = topologyEnv('tp_e2e');
+  cleanup.push(() => rm(spoolDir, { recursive: true, force: true }));
+  const names = topologyEnv(prefix);
   const persister = await startPersister({
     AMQP_URL: vhost.url(),
     DATABASE_URL: db.url(),
     ...names,
   });
+  cleanup.push(() => persister.stop('SIGKILL'));
   const apiPort = await freePort();
-  const api = await startService({
-    entry: 'services/snake-api/src/main.ts',
-    env: {
-      PORT: String(apiPort),
-      PERSIST_MODE: 'async',
-      AMQP_URL: vhost.url(proxy.port),
-      SPOOL_DIR: spoolDir,
-      LOG_LEVEL: 'warn',
-      ...names,
-    },
-  });
-  try {
-    const games = [
-      fixtureGame({ gameId: 'e2e-won', ending: 'won', moves: 20, strategy: STRATEGY }),
-      fixtureGame({ gameId: 'e2e-lost', ending: 'lost', moves: 15, strategy: STRATEGY }),
-      fixtureGame({ gameId: 'e2e-open', ending: 'none', moves: 10, strategy: STRATEGY }),
-      ...Array.from({ length: 6 }, (_, i) =>
-        fixtureGame({ gameId: `e2e-load-${i}`, ending: 'won', moves: 20, strategy: STRATEGY }),
-      ),
-    ];
-    let cutting = true;
-    const cuts = (async () => {
-      let n = 0;
-      for (; cutting; n++) {
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        proxy.cut();
-      }
-      return n;
-    })();
-    const posted = await playAll(apiPort, games);
-    cutting = false;
-    assert.ok((await cuts) >= 2, 'the broker connection was cut at least twice during the games');
 
-    await waitFor(
-      'every posted turn stored',
-      async () => {
-        return (await turnCounts(pool)).rows >= posted.length;
+  /** Starts snake-api publishing through the proxy; stopped with SIGKILL after the test. */
+  const startApi = async () => {
+    const api = await startService({
+      entry: 'services/snake-api/src/main.ts',
+      env: {
+        PORT: String(apiPort),
+        PERSIST_MODE: 'async',
+        AMQP_URL: vhost.url(proxy.port),
+        SPOOL_DIR: spoolDir,
+        LOG_LEVEL: 'warn',
+        ...names,
       },
-      60_000,
-    );
-    assert.deepEqual(await turnCounts(pool), { rows: posted.length, distinct: posted.length });
-    await assertRowsMatch(pool, posted);
+    });
+    cleanup.push(() => api.stop('SIGKILL'));
+    return api;
+  };
+  return { pool, proxy, apiPort, startApi };
+}
 
-    const { rows } = await pool.query(
-      `SELECT game_id, strategy, result FROM games WHERE game_id IN ('e2e-won', 'e2e-lost', 'e2e-open')
-       ORDER BY game_id`,
-    );
-    assert.deepEqual(rows, [
-      { game_id: 'e2e-lost', strategy: STRATEGY, result: 'lost' },
-      { game_id: 'e2e-open', strategy: STRATEGY, result: null },
-      { game_id: 'e2e-won', strategy: STRATEGY, result: 'won' },
-    ]);
-  } finally {
-    await api.stop('SIGKILL');
-    await persister.stop('SIGKILL');
-    await proxy.close();
-    await pool.end();
-    await db.drop();
-    await rm(spoolDir, { recursive: true, force: true });
-  }
+async function assertEachStoredOnce(pool: pg.Pool, posted: readonly Posted[]): Promise<void> {
+  await waitFor(
+    'every posted turn stored',
+    async () => (await turnCounts(pool)).rows >= posted.length,
+    60_000,
+  );
+  assert.deepEqual(await turnCounts(pool), { rows: posted.length, distinct: posted.length });
+  await assertRowsMatch(pool, posted);
+}
+
+test('every turn posted to snake-api is one row, field for field, though the broker is cut under load', async (t) => {
+  const { pool, proxy, apiPort, startApi } = await rig(t, 'tp_e2e_cut');
+  await startApi();
+  const games = [
+    fixtureGame({ gameId: 'e2e-won', ending: 'won', moves: 20, strategy: STRATEGY }),
+    fixtureGame({ gameId: 'e2e-lost', ending: 'lost', moves: 15, strategy: STRATEGY }),
+    fixtureGame({ gameId: 'e2e-open', ending: 'none', moves: 10, strategy: STRATEGY }),
+    ...Array.from({ length: 6 }, (_, i) =>
+      fixtureGame({ gameId: `e2e-load-${i}`, ending: 'won', moves: 20, strategy: STRATEGY }),
+    ),
+  ];
+  let cutting = true;
+  const cuts = (async () => {
+    let n = 0;
+    for (; cutting; n++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      proxy.cut();
+    }
+    return n;
+  })();
+  const posted = await playAll(apiPort, games);
+  cutting = false;
+  assert.ok((await cuts) >= 2, 'the broker connection was cut at least twice during the games');
+
+  await assertEachStoredOnce(pool, posted);
+  const { rows } = await pool.query(
+    `SELECT game_id, strategy, result FROM games
+     WHERE game_id IN ('e2e-won', 'e2e-lost', 'e2e-open') ORDER BY game_id`,
+  );
+  assert.deepEqual(rows, [
+    { game_id: 'e2e-lost', strategy: STRATEGY, result: 'lost' },
+    { game_id: 'e2e-open', strategy: STRATEGY, result: null },
+    { game_id: 'e2e-won', strategy: STRATEGY, result: 'won' },
+  ]);
+});
+
+test('turns answered while the broker is away and snake-api gets SIGTERM are stored once after its restart', async (t) => {
+  const { pool, proxy, apiPort, startApi } = await rig(t, 'tp_e2e_term');
+  const first = await startApi();
+  proxy.refuse(true);
+  proxy.cut();
+  const posted = await playAll(apiPort, [
+    fixtureGame({ gameId: 'e2e-away-1', ending: 'won', moves: 15, strategy: STRATEGY }),
+    fixtureGame({ gameId: 'e2e-away-2', ending: 'none', moves: 15, strategy: STRATEGY }),
+  ]);
+  const exit = await first.stop('SIGTERM');
+  assert.ok(exit === 0 || exit === 'SIGTERM', `snake-api exit ${String(exit)}`);
+  assert.equal((await turnCounts(pool)).rows, 0);
+
+  proxy.refuse(false);
+  await startApi();
+  await assertEachStoredOnce(pool, posted);
 });
