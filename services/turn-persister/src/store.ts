@@ -1,15 +1,19 @@
 // The database boundary: the connection pool, the batch insert, and the mapping from driver
 // errors to the two things a caller must tell apart (this row is refused / the database is away).
 //
-// How a batch is written, chosen by measurement (test/bench/suites/persister.ts; ~2.8 KB turns,
-// 500-row batches, 2 shared cores, run side by side): COPY into a temporary staging table and then
-// one INSERT ... SELECT ... ON CONFLICT DO NOTHING stored 1,200-2,300 rows/s, 80-90% of a plain COPY
-// into an unindexed table; a single json parameter expanded with json_to_recordset reached
-// 700-2,000; multi-row VALUES 1,400; unnest() over a jsonb[] parameter 880 (the client spends its
-// time escaping every quote of every request into an array literal); one INSERT per row 690.
-// COPY needs the CopyIn sub-protocol: whoever puts PGlite behind this must check that
-// pglite-socket passes it through, and otherwise swap COPY for the json_to_recordset statement
-// (the next best, plain SQL) here, in this one place.
+// How a batch is written, chosen by measurement (`npm run bench persister`: ~2.7 KB random turns,
+// 500-row batches, all variants in one run on a 2-core machine shared with other work, so read
+// the ratios, not the rates): COPY into a temporary staging table, then one INSERT ... SELECT ...
+// ON CONFLICT DO NOTHING and the games upkeep, stored 81% of what a plain COPY into an unindexed
+// table did (717 vs 888 rows/s), and 19x the same path one turn per transaction. One json
+// parameter expanded by json_to_recordset reached 61%, unnest() over a jsonb[] parameter 72% (the
+// client escapes every quote of every request into an array literal). An earlier, quieter run
+// also put the staging COPY first (80-90% of the ceiling), ahead of json_to_recordset, multi-row
+// VALUES and unnest.
+//
+// COPY needs the CopyIn sub-protocol; the all-in-one process's PGlite wire adapter passes it
+// through (services/all-in-one/src/embedded/wire.ts). Should another backend lack it, swap COPY
+// for the json_to_recordset statement (plain SQL, next best) here, in this one place.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
