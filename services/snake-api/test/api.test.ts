@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { GameState } from '@snakepit/battlesnake';
 import { createLogger, createRegistry, type TurnRecord, type TurnSink } from '@snakepit/common';
 import type { Registry } from 'prom-client';
+import { pino } from 'pino';
 import { gameState } from '../../../test/helpers/api-boards.ts';
 import { readSnakeApiConfig, startSnakeApi, type SnakeApi } from '../src/service.ts';
 import pkg from '../package.json' with { type: 'json' };
@@ -283,4 +284,45 @@ test('games started and ended are counted by strategy, ruleset and result', asyn
   const labels = { strategy: 'blast_random_valid', ruleset: 'wrapped' };
   assert.equal(await seriesValue('snakepit_games_started_total', labels), 1);
   assert.equal(await seriesValue('snakepit_games_ended_total', { ...labels, result: 'won' }), 1);
+});
+
+test('a game logs one info line at its start and one at its end, and no line per move', async () => {
+  const lines: Record<string, unknown>[] = [];
+  const capture = pino(
+    { level: 'info' },
+    { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) },
+  );
+  const config = readSnakeApiConfig({ PORT: '0' });
+  const logged = await startSnakeApi({
+    config,
+    logger: capture,
+    registry: createRegistry('test'),
+    sink: recordingSink().sink,
+    host: '127.0.0.1',
+  });
+  try {
+    const url = `http://127.0.0.1:${logged.port}`;
+    const state = gameState({
+      map: 'hz_spiral',
+      you: {
+        body: [
+          [3, 3],
+          [3, 2],
+          [3, 1],
+        ],
+      },
+    });
+    for (const kind of ['start', 'move', 'move', 'end'])
+      await post(url, `/random_valid/${kind}`, JSON.stringify(state));
+    const games = lines.filter((l) => l.gameId === 'game-1');
+    assert.deepEqual(
+      games.map((l) => [l.msg, l.strategy, l.ruleset, l.map, l.result]),
+      [
+        ['game started', 'random_valid', 'standard', 'hz_spiral', undefined],
+        ['game ended', 'random_valid', 'standard', 'hz_spiral', 'won'],
+      ],
+    );
+  } finally {
+    await logged.close();
+  }
 });
