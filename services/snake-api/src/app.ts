@@ -102,7 +102,6 @@ function info(_req: Request, res: Response): void {
 }
 
 function turnHandler(kind: TurnKind, options: AppOptions) {
-  const random = options.random ?? Math.random;
   return async (req: Request, res: Response) => {
     const strategy = locals(res).strategy as Strategy;
     const state = turnBody(res);
@@ -115,37 +114,44 @@ function turnHandler(kind: TurnKind, options: AppOptions) {
       receivedAt: locals(res).receivedAt,
     };
 
-    if (kind === 'move') {
-      const decision = await decideMove(strategy, state, {
-        arrivedAt: locals(res).arrivedAt,
-        reserveMs: options.moveLatencyReserveMs,
-        random,
-        logger: options.logger,
-      });
-      record.move = decision.move;
-      record.computeMs = decision.computeMs;
-      observeMove(options, strategy.name, decision.computeMs, decision.budgetMs);
-      options.logger.debug(
-        { gameId: state.game.id, turn: state.turn, strategy: strategy.name, move: decision.move },
-        'move',
-      );
-    } else if (kind === 'start') {
+    if (kind === 'move') await playMove(options, strategy, record, locals(res).arrivedAt);
+    else if (kind === 'start')
       recordGameStart(options.logger, options.metrics, strategy.name, state);
-    } else {
-      recordGameEnd(options.logger, options.metrics, strategy.name, state);
-    }
+    else recordGameEnd(options.logger, options.metrics, strategy.name, state);
 
-    const turn = { strategy: strategy.name, gameId: state.game.id, turn: state.turn };
-    annotateTurn({ ...turn, move: record.move });
+    annotateTurn({
+      strategy: strategy.name,
+      gameId: state.game.id,
+      turn: state.turn,
+      move: record.move,
+    });
     await handOver(options, record);
     res.json(kind === 'move' ? { move: record.move } : {});
   };
 }
 
-function observeMove(options: AppOptions, strategy: string, computeMs: number, budgetMs: number) {
-  options.metrics.moveCompute.observe({ strategy }, computeMs / 1000);
-  const ratio = budgetMs > 0 ? computeMs / budgetMs : 1;
-  options.metrics.moveBudgetRatio.observe({ strategy }, ratio);
+/** Asks the strategy for the move, records it on `record` and in the metrics. */
+async function playMove(
+  options: AppOptions,
+  strategy: Strategy,
+  record: TurnRecord,
+  arrivedAt: number,
+): Promise<void> {
+  const decision = await decideMove(strategy, record.body, {
+    arrivedAt,
+    reserveMs: options.moveLatencyReserveMs,
+    random: options.random ?? Math.random,
+    logger: options.logger,
+  });
+  record.move = decision.move;
+  record.computeMs = decision.computeMs;
+
+  const labels = { strategy: strategy.name };
+  options.metrics.moveCompute.observe(labels, decision.computeMs / 1000);
+  const ratio = decision.budgetMs > 0 ? decision.computeMs / decision.budgetMs : 1;
+  options.metrics.moveBudgetRatio.observe(labels, ratio);
+  const { id: gameId } = record.body.game;
+  options.logger.debug({ gameId, turn: record.body.turn, ...labels, move: decision.move }, 'move');
 }
 
 /**
