@@ -11,7 +11,6 @@ import pg from 'pg';
 import { pino } from 'pino';
 import type { Registry } from 'prom-client';
 import {
-  readInt,
   readString,
   redactUrl,
   type Logger,
@@ -19,15 +18,23 @@ import {
   type TurnSink,
 } from '@snakepit/common';
 import { startSnakeApi } from '@snakepit/snake-api/service';
+import {
+  createTurnSink,
+  readPipelineConfig,
+  type PipelineConfig,
+} from '@snakepit/snake-api/pipeline/index';
+import { createPipelineMetrics } from '@snakepit/snake-api/pipeline/metrics';
+import { TurnPublisher } from '@snakepit/snake-api/pipeline/publisher';
 import { Spool } from '@snakepit/snake-api/pipeline/spool';
-import { startTurnPersister } from '@snakepit/turn-persister/service';
+import { runMigrations } from '@snakepit/turn-persister/migrate';
+import { startTurnPersister, type PersisterConfig } from '@snakepit/turn-persister/service';
+import { createDatabasePool } from '@snakepit/turn-persister/store';
 import type { AllInOneConfig } from './config.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/database.ts';
 import { startQueuePersister } from './persister.ts';
 import { fileDeadLetters } from './queue/dead-letters.ts';
-import { InProcessPublisher } from './queue/in-process-publisher.ts';
-import { InProcessQueue } from './queue/in-process-queue.ts';
-import { createExternalSink } from './external-sink.ts';
+import { InProcessQueue, type QueuedMessage } from './queue/in-process-queue.ts';
+import { InProcessTransport } from './queue/in-process-transport.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -109,32 +116,62 @@ async function startPipeline(
   dataDir: string,
   databaseUrl: string,
 ): Promise<Pipeline> {
-  const { config, logger, registry } = options;
+  const { config } = options;
   // The persister's drain gets most of the stop budget; spooling the rest and closing the
   // database need the remainder, or the admin server's timeout would cut them off.
   const shutdownTimeoutMs = Math.floor(config.shutdownTimeoutMs * 0.6);
   const persisterConfig = { ...config.persister, databaseUrl, shutdownTimeoutMs };
-  if (config.amqpUrl) {
-    const persister = await startTurnPersister({ config: persisterConfig, logger, registry });
-    const sink = await createExternalSink(env, { logger, registry });
-    return {
-      sink,
-      readiness: persister.readiness,
-      close: async () => {
-        await sink.close();
-        await persister.close();
-        return 0;
-      },
-    };
+  // snake-api's own reader, so SPOOL_*, PUBLISH_BUFFER_MAX and PERSIST_MODE mean what they mean
+  // in its container; only the defaults of the URLs and of the spool folder differ here.
+  const pipelineConfig = readPipelineConfig({
+    ...env,
+    AMQP_URL: config.amqpUrl ?? NO_BROKER,
+    DATABASE_URL: databaseUrl,
+    SPOOL_DIR: readString(env, 'SPOOL_DIR', path.join(dataDir, 'spool')),
+    SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
+  });
+  if (config.amqpUrl || pipelineConfig.mode !== 'async') {
+    return startBrokerPipeline(options, pipelineConfig, persisterConfig);
   }
-  return startInProcessPipeline(options, env, dataDir, persisterConfig);
+  return startInProcessPipeline(options, dataDir, pipelineConfig, persisterConfig);
 }
 
+/** Never dialled: stands in for AMQP_URL when the in-process queue carries the turns. */
+const NO_BROKER = 'amqp://in-process.invalid';
+
+/** snake-api's sink as its container builds it, and turn-persister consuming RabbitMQ. */
+async function startBrokerPipeline(
+  options: AllInOneOptions,
+  pipelineConfig: PipelineConfig,
+  persisterConfig: PersisterConfig,
+): Promise<Pipeline> {
+  const { logger, registry } = options;
+  const persister = options.config.amqpUrl
+    ? await startTurnPersister({ config: persisterConfig, logger, registry })
+    : undefined;
+  // PERSIST_MODE=sync without a broker writes from the request; the schema must exist first.
+  if (!persister && pipelineConfig.mode === 'sync') await migrate(persisterConfig, logger);
+  const pipeline = await createTurnSink(pipelineConfig, { logger, registry });
+  return {
+    sink: pipeline.sink,
+    readiness: persister?.readiness ?? [],
+    close: async () => {
+      await pipeline.close();
+      await persister?.close();
+      return 0;
+    },
+  };
+}
+
+/**
+ * snake-api's TurnPublisher (with its spool) over the in-process queue, and the persister fed by
+ * the same queue. At the stop, what the persister could not store goes into the spool.
+ */
 async function startInProcessPipeline(
   options: AllInOneOptions,
-  env: Env,
   dataDir: string,
-  persisterConfig: AllInOneConfig['persister'],
+  pipelineConfig: PipelineConfig,
+  persisterConfig: PersisterConfig,
 ): Promise<Pipeline> {
   const { config, logger, registry } = options;
   const queue = new InProcessQueue({
@@ -142,27 +179,54 @@ async function startInProcessPipeline(
     prefetch: persisterConfig.prefetch,
     deadLetter: fileDeadLetters(dataDir),
   });
-  const spool = await Spool.open({
-    dir: readString(env, 'SPOOL_DIR', path.join(dataDir, 'spool')),
-    maxBytes: readInt(env, 'SPOOL_MAX_BYTES', 1024 ** 3, { min: 1024 }),
-  });
-  const publisher = new InProcessPublisher({
-    queue,
-    spool,
-    waitForStore: config.api.persistMode === 'sync',
-    logger,
-  });
   const persister = await startQueuePersister({ config: persisterConfig, queue, logger, registry });
-  if (spool.depth > 0) logger.info({ turns: spool.depth }, 'replaying turns spooled earlier');
-  publisher.replay();
+  const spoolOptions = { dir: pipelineConfig.spoolDir, maxBytes: pipelineConfig.spoolMaxBytes };
+  const spool = await Spool.open(spoolOptions);
+  if (!spool.isEmpty())
+    logger.info({ spoolDepth: spool.depth }, 'replaying turns left in the spool');
+  const transport = new InProcessTransport(queue);
+  const publisher = new TurnPublisher({
+    transport,
+    spool,
+    metrics: createPipelineMetrics(registry, {
+      spoolDepth: () => spool.depth,
+      spoolBytes: () => spool.bytes,
+      brokerConnected: () => transport.ready,
+    }),
+    logger,
+    bufferMax: pipelineConfig.publishBufferMax,
+  });
+  publisher.start();
   return {
     sink: publisher,
     readiness: persister.readiness,
     close: async () => {
+      await publisher.close(pipelineConfig.shutdownTimeoutMs / 2);
       await persister.close();
-      return publisher.close();
+      return spoolLeftovers(queue.takeRemaining(), spoolOptions);
     },
   };
+}
+
+async function migrate(config: PersisterConfig, logger: Logger): Promise<void> {
+  const pool = createDatabasePool(config.databaseUrl, 1);
+  try {
+    await runMigrations(pool, logger);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Appends what the queue still held to the spool (closed by the publisher, so reopened). */
+async function spoolLeftovers(
+  left: readonly QueuedMessage[],
+  options: { dir: string; maxBytes: number },
+): Promise<number> {
+  if (left.length === 0) return 0;
+  const spool = await Spool.open(options);
+  const kept = left.filter(({ id, body }) => spool.append({ id, headers: {}, bytes: body }));
+  await spool.close();
+  return kept.length;
 }
 
 function logStart(
