@@ -204,7 +204,7 @@ for (const layout of layouts) {
       assert.equal(info.apiversion, '1');
     });
 
-    test('a game played through the snake is stored turn by turn in PostgreSQL', async () => {
+    test('a game played through the snake is stored turn by turn in PostgreSQL', async (t) => {
       const url = `http://127.0.0.1:${ports.api}/`;
       const game = await playGame({
         gameType: 'solo',
@@ -224,6 +224,7 @@ for (const layout of layouts) {
       assert.ok(moves && moves.rows > 0);
       assert.equal(moves.rows, moves.turns, 'no move is stored twice');
       assert.equal(moves.rows, moves.last + 1, 'no move is missing');
+      t.diagnostic(`game ${gameId}: ${moves.rows} moves stored`);
     });
 
     test('after the preStop pause and SIGTERM, every container exits before the grace period ends', async () => {
