@@ -29,7 +29,9 @@ export function turnBody(res: Response): GameState {
  */
 export function validateTurnBody(kind: TurnKind) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!req.is('application/json')) {
+    // express.json leaves the body undefined when the content type is not JSON; checking the
+    // header only then keeps content-type parsing off the path of every good request.
+    if (req.body === undefined && !req.is('application/json')) {
       const got = req.get('content-type') ?? 'none';
       next(
         new RequestError(400, `content-type must be application/json (got ${got})`, 'content-type'),
