@@ -20,6 +20,9 @@ import {
 
 let vhost: TestVhost;
 
+/** Accepted turns are published or spooled in a batch right after the current callbacks. */
+const routed = () => new Promise((resolve) => setImmediate(resolve));
+
 before(async () => {
   vhost = await createVhost('pipeline-publisher');
 });
@@ -98,6 +101,7 @@ test('publishes every turn once, persistent, with its stable id and schema type'
 test('spools while the broker refuses connections and replays in order once it is back', async (t) => {
   const r = await rig(t, { refuse: true });
   r.accept(0, 40);
+  await routed();
   assert.equal(r.pub.spool.depth, 40);
   assert.equal(await count(r.pub.metrics.spooled), 40);
 
@@ -146,6 +150,7 @@ test('a stalled broker is dropped after the confirm timeout and every turn arriv
   await eventually('the broker is connected', () => r.pub.transport.ready);
   r.proxy.stall(true);
   r.accept(0, 20);
+  await routed();
   assert.equal(await count(r.pub.metrics.published), 5, 'the buffer holds 5 unconfirmed turns');
   assert.equal(r.pub.spool.depth, 15, 'the rest spools');
 

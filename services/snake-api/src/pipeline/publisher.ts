@@ -36,6 +36,9 @@ export class TurnPublisher implements TurnSink {
   readonly #options: TurnPublisherOptions;
   /** Live turns awaiting their confirm, with when each was published (performance.now()). */
   readonly #inflight = new Map<OutgoingTurn, number>();
+  /** Turns accepted since the last routing pass, and that pass, when one is scheduled. */
+  #accepted: OutgoingTurn[] = [];
+  #routing: NodeJS.Immediate | undefined;
   #replaying: Promise<void> | undefined;
   #closing = false;
   #spoolingReported = false;
@@ -54,11 +57,23 @@ export class TurnPublisher implements TurnSink {
     this.#replay();
   }
 
-  /** Takes a turn; returns synchronously, never throws for broker or disk trouble. */
+  /**
+   * Takes a turn; returns synchronously, never throws for broker or disk trouble. Only the
+   * encoding happens here (it needs the request's trace context); the publish or spool write
+   * runs right after the current I/O callbacks, in one batch for every turn accepted meanwhile,
+   * so the response is written first.
+   */
   accept(record: TurnRecord): void {
-    const turn = outgoing(record);
-    if (this.#canPublishLive()) this.#publishLive(turn);
-    else this.#toSpool(turn);
+    this.#accepted.push(outgoing(record));
+    this.#routing ??= setImmediate(() => this.#routeAccepted());
+  }
+
+  #routeAccepted(): void {
+    this.#routing = undefined;
+    for (const turn of this.#accepted.splice(0)) {
+      if (this.#canPublishLive()) this.#publishLive(turn);
+      else this.#toSpool(turn);
+    }
   }
 
   /**
@@ -68,7 +83,9 @@ export class TurnPublisher implements TurnSink {
    * start and the persister drops the duplicates.
    */
   async close(drainTimeoutMs: number): Promise<void> {
+    clearImmediate(this.#routing);
     this.#closing = true;
+    this.#routeAccepted();
     await this.#idleOrTimeout(drainTimeoutMs);
     for (const turn of [...this.#inflight.keys()]) {
       this.#inflight.delete(turn);
