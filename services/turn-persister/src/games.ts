@@ -56,19 +56,26 @@ const UPSERT_GAMES = `
     turns      = greatest(games.turns, excluded.turns),
     updated_at = now()`;
 
-// Each /end of the batch with the last move stored before it (this batch's rows are already in
-// turns). /end is one turn in hundreds, so fetching those requests back is cheap.
-const ENDS_WITH_LAST_MOVE = `
-  SELECT e.game_id, e.snake_id, e.request AS end_request,
+// The games of this batch whose outcome is still to be worked out: ended (the /end is stored,
+// in this batch or before) but without a result yet, or lost without a known cause while this
+// batch brings more of their turns (the last move may arrive after the /end). Each comes with
+// its /end and the last move stored before it; this batch's rows are already in turns. Outcomes
+// are rare next to moves, so fetching those requests back is cheap.
+const OUTCOMES_TO_WORK_OUT = `
+  SELECT g.game_id, g.snake_id, e.request AS end_request,
          m.request AS move_request, m.move
-  FROM turns_staging e
+  FROM games g
+  JOIN (SELECT DISTINCT game_id, snake_id FROM turns_staging) b
+    ON b.game_id = g.game_id AND b.snake_id = g.snake_id
+  JOIN turns e ON e.game_id = g.game_id AND e.snake_id = g.snake_id AND e.kind = 'end'
   LEFT JOIN LATERAL (
     SELECT t.request, t.move FROM turns t
     WHERE t.game_id = e.game_id AND t.snake_id = e.snake_id AND t.kind = 'move' AND t.turn < e.turn
     ORDER BY t.turn DESC
     LIMIT 1
   ) m ON true
-  WHERE e.kind = 'end'`;
+  WHERE g.ended_at IS NOT NULL
+    AND (g.result IS NULL OR (g.result = 'lost' AND g.death_cause IS NULL))`;
 
 const SET_OUTCOMES = `
   UPDATE games g
@@ -91,7 +98,7 @@ interface EndRow {
  */
 export async function upsertGames(client: pg.ClientBase): Promise<void> {
   await client.query(UPSERT_GAMES);
-  const { rows } = await client.query<EndRow>(ENDS_WITH_LAST_MOVE);
+  const { rows } = await client.query<EndRow>(OUTCOMES_TO_WORK_OUT);
   if (rows.length === 0) return;
 
   const outcomes = rows.map((r) => ({

@@ -163,8 +163,8 @@ describe('games rows', () => {
     await storeTurns(pool, turns.slice(0, 3));
     const row = await gameRow('shuffled');
     assert.deepEqual(
-      [row?.started_at, row?.ended_at, row?.turns, row?.result],
-      [turns[0]?.receivedAt, end.receivedAt, 5, 'lost'],
+      [row?.started_at, row?.ended_at, row?.turns, row?.result, row?.death_cause],
+      [turns[0]?.receivedAt, end.receivedAt, 5, 'lost', 'wall-collision'],
     );
   });
 });
