@@ -135,6 +135,29 @@ function renderedSecrets(objects: K8sObject[]): Secrets {
   );
 }
 
+/**
+ * What cluster DNS and kube-proxy do for the helm test Pod: `http://<service>:<port>/` becomes
+ * the address of the container port the Service's targetPort names, here on 127.0.0.1.
+ */
+function resolveService(objects: K8sObject[], address: string): string {
+  const url = new URL(address);
+  const service = byKind(objects, 'Service').find((s) => s.metadata.name === url.hostname);
+  assert.ok(service, `a Service named ${url.hostname} is rendered`);
+  const { ports } = service.spec as { ports: { port: number; targetPort: string | number }[] };
+  const target = ports.find((p) => p.port === Number(url.port || 80))?.targetPort;
+  const containerPorts = byKind(objects, 'Deployment').flatMap((d) =>
+    podSpec(d).containers.flatMap((c) => c.ports ?? []),
+  );
+  const resolved =
+    typeof target === 'number'
+      ? target
+      : containerPorts.find((p) => p.name === target)?.containerPort;
+  assert.ok(resolved, `Service ${url.hostname} port ${url.port} reaches a container port`);
+  url.hostname = '127.0.0.1';
+  url.port = String(resolved);
+  return url.toString();
+}
+
 for (const layout of layouts) {
   describe(`chart to process: ${layout.name}`, () => {
     let backends: Awaited<ReturnType<typeof isolatedBackends>>;
@@ -197,11 +220,18 @@ for (const layout of layouts) {
       assert.deepEqual(names, ['snake-api', 'turn-persister']);
     });
 
-    test('the snake answers GET / on the rendered port, as the helm test Pod checks', async () => {
-      const res = await fetch(`http://127.0.0.1:${ports.api}/`);
-      const info = (await res.json()) as { apiversion?: string };
-      assert.equal(res.status, 200);
-      assert.equal(info.apiversion, '1');
+    test('the helm test Pod passes, with the snake Service resolved to the running Pod', async () => {
+      const testPod = byKind(objects, 'Pod').find(
+        (p) => p.metadata.annotations?.['helm.sh/hook'] === 'test',
+      );
+      assert.ok(testPod);
+      const container = podSpec(testPod).containers[0];
+      assert.ok(container);
+      const env = containerEnv(container, secrets, new Map());
+      env.SNAKE_URL = resolveService(objects, env.SNAKE_URL ?? '');
+      const running = startContainer(container, env);
+      assert.equal(await running.exited, 0, running.output());
+      assert.match(running.output(), /answered apiversion 1/);
     });
 
     test('a game played through the snake is stored turn by turn in PostgreSQL', async (t) => {
