@@ -19,6 +19,7 @@ import {
   type Logger,
   type TurnTopology,
 } from '@snakepit/common';
+import { withHeadersContext } from '@snakepit/common/telemetry/index';
 import {
   PublishNackedError,
   PublishUnconfirmedError,
@@ -91,6 +92,7 @@ export class AmqpTransport implements TurnTransport {
   publish(turn: OutgoingTurn): Promise<void> {
     const channel = this.#live?.channel;
     if (!channel) return Promise.reject(new PublishUnconfirmedError('not connected'));
+    const { exchange } = this.#options.topology;
     return new Promise<void>((resolve, reject) => {
       if (this.#outstanding === 0) this.#lastProgressAt = Date.now();
       this.#outstanding += 1;
@@ -101,14 +103,12 @@ export class AmqpTransport implements TurnTransport {
         else reject(confirmError(turn.id, err));
       };
       try {
+        // Published inside the turn's own trace context (taken in its request), so the amqplib
+        // instrumentation's publish span is a child of that request even for a replayed turn.
         // The return value (socket buffer full) is ignored: the publisher bounds how many turns
         // are unconfirmed (PUBLISH_BUFFER_MAX), which bounds what amqplib buffers too.
-        channel.publish(
-          this.#options.topology.exchange,
-          '',
-          turn.bytes,
-          this.#properties(turn),
-          settle,
+        withHeadersContext(turn.headers, () =>
+          channel.publish(exchange, '', turn.bytes, this.#properties(turn), settle),
         );
       } catch (err) {
         settle(err);
@@ -131,7 +131,9 @@ export class AmqpTransport implements TurnTransport {
       contentType: TURN_MESSAGE_CONTENT_TYPE,
       type: TURN_MESSAGE_TYPE,
       timestamp: Math.floor(Date.now() / 1000),
-      headers: turn.headers,
+      // A copy: the amqplib instrumentation writes its publish span's context into the headers,
+      // and the turn's own (its request's) must stay as it was in case the turn is spooled.
+      headers: { ...turn.headers },
     };
   }
 

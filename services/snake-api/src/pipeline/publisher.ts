@@ -12,8 +12,8 @@
 // after the broker stored it) is spooled and sent again. That is why turn-persister inserts by
 // message id with ON CONFLICT DO NOTHING: a duplicate message never becomes a duplicate row.
 import { performance } from 'node:perf_hooks';
-import { context, propagation } from '@opentelemetry/api';
 import { encodeTurnMessage, type Logger, type TurnRecord, type TurnSink } from '@snakepit/common';
+import { traceHeaders } from '@snakepit/common/telemetry/index';
 import type { DropReason, PipelineMetrics } from './metrics.ts';
 import type { Spool, SpooledRecord } from './spool.ts';
 import { PublishNackedError, type OutgoingTurn, type TurnTransport } from './transport.ts';
@@ -226,9 +226,7 @@ function outgoing(record: TurnRecord): OutgoingTurn {
   const { id, bytes } = encodeTurnMessage(record);
   // Injected at accept time, inside the request's context, so a turn replayed from the spool
   // hours later still joins its original trace.
-  const headers: Record<string, string> = {};
-  propagation.inject(context.active(), headers);
-  return { id, bytes, headers };
+  return { id, bytes, headers: traceHeaders() };
 }
 
 function sleep(ms: number): Promise<void> {
