@@ -1,14 +1,16 @@
-// `npm run bench tracing`: what tracing costs snake-api's /move. Two snake-api processes run
-// side by side from the same code, one without an exporter (tracing off: the preload returns at
-// once) and one sampling every request to a local OTLP receiver; rounds alternate between them
-// and the median round counts, because the machine is shared and noisy. Target: p99 with
-// tracing on within 20% of tracing off at a fixed, engine-like request rate. Also prints the
-// start-up time of each (loading the SDK is where tracing costs most).
+// `npm run bench tracing`: what tracing costs snake-api's /move. Three snake-api processes run
+// side by side from the same code: without the preload at all, with it but no exporter (tracing
+// off: the preload returns at once), and sampling every request to a local OTLP receiver
+// (tracing on, default protocol http/protobuf). Rounds alternate between them and the median
+// round counts, because the machine is shared and noisy. Target: p99 with tracing on within 20%
+// of tracing off, at a fixed, engine-like request rate; tracing off should match no preload.
+// Also prints each start-up time (loading the SDK is where tracing costs most) and the server's
+// CPU time per request (from its process_cpu_seconds_total), which noise moves least.
 //
-// Turns are not published (PERSIST_MODE=off) so that the figure is the cost of tracing, not of
-// the broker; with the publisher on, each turn adds one publish span on top. The exporter uses
-// the default protocol (http/protobuf). BENCH_STRATEGY=random_valid measures a strategy that
-// computes almost nothing, where the overhead shows most; the default is the root /move.
+// Turns are not published (PERSIST_MODE=off), so the figure is the cost of tracing, not of the
+// broker; with the publisher on, each turn adds one publish span. BENCH_STRATEGY=random_valid
+// measures a strategy that computes almost nothing, where the overhead shows most; the default
+// is the root /move (the strongest strategy).
 import autocannon from 'autocannon';
 import {
   DIRECTIONS,
@@ -68,11 +70,7 @@ async function cpuSeconds(api: ServiceProcess): Promise<number> {
   return Number(line?.split(' ').at(-1));
 }
 
-async function round(
-  target: { api: ServiceProcess; url: string },
-  body: string,
-  seconds: number,
-): Promise<Round> {
+async function round(target: Started, body: string, seconds: number): Promise<Round> {
   const cpuBefore = await cpuSeconds(target.api);
   const result = await autocannon({
     url: target.url,
@@ -93,9 +91,13 @@ async function round(
   };
 }
 
-async function startApi(
-  env: Record<string, string>,
-): Promise<{ api: ServiceProcess; url: string; startMs: number }> {
+interface Started {
+  api: ServiceProcess;
+  url: string;
+  startMs: number;
+}
+
+async function startApi(env: Record<string, string>, preload = true): Promise<Started> {
   const port = await freePort();
   const began = performance.now();
   const api = await startService({
@@ -104,7 +106,7 @@ async function startApi(
       PORT: String(port),
       PERSIST_MODE: 'off',
       LOG_LEVEL: 'warn',
-      NODE_OPTIONS: '--import=@snakepit/common/telemetry/register',
+      NODE_OPTIONS: preload ? '--import=@snakepit/common/telemetry/register' : '',
       ...env,
     },
     readyTimeoutMs: 60_000,
@@ -114,61 +116,73 @@ async function startApi(
   return { api, url, startMs: performance.now() - began };
 }
 
+type Mode = 'no preload' | 'off' | 'on';
+
+async function startAll(receiverUrl: string): Promise<Record<Mode, Started>> {
+  const quiet = { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: '' };
+  // One at a time, so that each start-up time is its own.
+  const none = await startApi(quiet, false);
+  const off = await startApi(quiet);
+  const on = await startApi({
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
+    OTEL_TRACES_SAMPLER: 'always_on',
+  });
+  return { 'no preload': none, off, on };
+}
+
+function summary(mode: Mode, started: Started, runs: Round[]) {
+  const median = (f: (r: Round) => number) => percentile(runs.map(f), 50);
+  return {
+    tracing: mode,
+    'start-up ms': Math.round(started.startMs),
+    'req/s': Math.round(median((r) => r.rps)),
+    'p50 ms': median((r) => r.p50),
+    'p99 ms': median((r) => r.p99),
+    'CPU us/req': Math.round(median((r) => r.cpuUs)),
+    'non-2xx/errors': runs.reduce((n, r) => n + r.bad, 0),
+  };
+}
+
 const suite: BenchSuite = {
   name: 'tracing',
   async run() {
     const receiver = await startOtlpReceiver();
-    const off = await startApi({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SDK_DISABLED: '' });
-    const on = await startApi({
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_TRACES_SAMPLER: 'always_on',
-    });
+    const apis = await startAll(receiver.url);
+    const modes = Object.keys(apis) as Mode[];
     try {
       const body = JSON.stringify(midGameRequest());
-      await round(off, body, 2);
-      await round(on, body, 2);
+      for (const mode of modes) await round(apis[mode], body, 2);
 
-      const runs = { off: [] as Round[], on: [] as Round[] };
+      const runs = new Map<Mode, Round[]>(modes.map((m) => [m, []]));
       for (let r = 0; r < ROUNDS; r++) {
-        runs.off.push(await round(off, body, ROUND_SECONDS));
-        runs.on.push(await round(on, body, ROUND_SECONDS));
+        for (const mode of modes)
+          runs.get(mode)?.push(await round(apis[mode], body, ROUND_SECONDS));
       }
-      const median = (list: Round[], f: (r: Round) => number) => percentile(list.map(f), 50);
-      const rows = (['off', 'on'] as const).map((mode) => ({
-        tracing: mode,
-        'start-up ms': Math.round((mode === 'off' ? off : on).startMs),
-        'req/s': Math.round(median(runs[mode], (r) => r.rps)),
-        'p50 ms': median(runs[mode], (r) => r.p50),
-        'p99 ms': median(runs[mode], (r) => r.p99),
-        'CPU us/req': Math.round(median(runs[mode], (r) => r.cpuUs)),
-        'non-2xx/errors': runs[mode].reduce((n, r) => n + r.bad, 0),
-      }));
+      const rows = modes.map((mode) => summary(mode, apis[mode], runs.get(mode) ?? []));
       printTable(
-        `/move (default strategy, 11x11, 4 snakes) at ${RATE} req/s, 8 connections, median of ${ROUNDS} alternating ${ROUND_SECONDS} s rounds`,
+        `/move (${process.env.BENCH_STRATEGY ?? 'default strategy'}, 11x11, 4 snakes) at ${RATE} req/s, 8 connections, median of ${ROUNDS} interleaved ${ROUND_SECONDS} s rounds`,
         rows,
       );
 
       // autocannon reports whole milliseconds; a p99 under 1 ms is compared as 1 ms.
-      const ratio =
-        Math.max(
-          1,
-          median(runs.on, (r) => r.p99),
-        ) /
-        Math.max(
-          1,
-          median(runs.off, (r) => r.p99),
-        );
-      printTable('target (ratio within this run)', [
+      const p99 = (mode: Mode) => Math.max(1, rows[modes.indexOf(mode)]?.['p99 ms'] ?? NaN);
+      const ratio = p99('on') / p99('off');
+      printTable('targets (ratios within this run)', [
         {
           target: 'p99 tracing on / off',
           value: ratio,
           goal: `< ${TARGET_RATIO}`,
           met: ratio < TARGET_RATIO ? 'ok' : 'MISSED',
-          'trace bytes received': receiver.protobufBytes,
+        },
+        {
+          target: 'p99 tracing off / no preload',
+          value: p99('off') / p99('no preload'),
+          goal: 'about 1 (noise)',
+          met: `${receiver.protobufBytes} trace bytes received`,
         },
       ]);
     } finally {
-      await Promise.all([off.api.stop(), on.api.stop()]);
+      await Promise.all(modes.map((mode) => apis[mode].api.stop()));
       await receiver.close();
     }
   },
