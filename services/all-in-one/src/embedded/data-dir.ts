@@ -64,7 +64,9 @@ async function ensureWritableFolder(root: string): Promise<void> {
     await rm(probe);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
-    const problem = code === 'ENOTDIR' ? 'is not a folder (ENOTDIR)' : `is not writable (${code})`;
+    // mkdir on an existing file says EEXIST; either way the path is not a folder.
+    const notFolder = code === 'ENOTDIR' || code === 'EEXIST';
+    const problem = notFolder ? `is not a folder (${code})` : `is not writable (${code})`;
     throw new DataDirError(root, problem, NOT_WRITABLE, err);
   }
 }
