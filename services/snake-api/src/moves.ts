@@ -6,6 +6,7 @@
 import {
   DIRECTIONS,
   UnknownRulesetError,
+  defaultMove,
   defaultRules,
   rulesFromGame,
   type Direction,
@@ -69,7 +70,7 @@ export async function decideMove(
       { err, strategy: strategy.name, gameId: state.game.id, turn: state.turn },
       `strategy ${reason}; answering a safe move`,
     );
-    move = safeFallbackMove(positionOf(state, rules));
+    move = fallbackMove(state, rules);
   }
   const computeMs = performance.now() - started;
   if (computeMs > budgetMs) {
@@ -80,6 +81,15 @@ export async function decideMove(
     );
   }
   return { move, computeMs, budgetMs };
+}
+
+/** A surviving move without search; the way the head points if even that fails. */
+function fallbackMove(state: GameState, rules: Rules): Direction {
+  try {
+    return safeFallbackMove(positionOf(state, rules));
+  } catch {
+    return defaultMove(state.you.body);
+  }
 }
 
 class DeadlineMissed extends Error {
