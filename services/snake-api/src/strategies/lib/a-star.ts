@@ -2,6 +2,11 @@
 // penalty per hazard copy on the square entered (unless food lies there, which cancels hazard
 // damage), so paths detour around hazards when a detour is cheap. Bodies block a square until
 // the turn they move off it (Grid.freeAt), measured in steps along the path.
+//
+// Known limit: each square is expanded once, at its cheapest cost, so a path that would have to
+// wait or loop while a body moves away is not found; on the boards we meet the nearest food is
+// almost always reachable without waiting, and a time-expanded search would cost width x height
+// x turns states per move.
 import { MinHeap } from './heap.ts';
 import { scratch } from './scratch.ts';
 import { STEPS, distance, stepIndex, type Grid } from './grid.ts';

@@ -1,5 +1,8 @@
 // How much room a snake has: the squares it could reach, counting bodies that move out of the
 // way while it travels.
+//
+// Known limits: hazard squares count as room like any other, and other snakes' heads are treated
+// as standing still, so the area is what we could reach if nobody moved towards us.
 import type { Grid } from './grid.ts';
 import { scratch } from './scratch.ts';
 
