@@ -3,7 +3,10 @@
 // checked for the wiring the services depend on.
 
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import {
   byKind,
   chartDir,
@@ -175,10 +178,10 @@ describe('every case of the values matrix', () => {
           readinessProbe: readiness,
         };
         const adminPort = Number(container.env?.find((e) => e.name === 'ADMIN_PORT')?.value);
-        for (const [kind, path] of Object.entries(expected)) {
+        for (const [kind, expectedPath] of Object.entries(expected)) {
           const probe = container[kind as keyof typeof expected];
           assert.ok(probe, `${container.name} has a ${kind}`);
-          assert.equal(probe.httpGet?.path, path, `${container.name} ${kind} path`);
+          assert.equal(probe.httpGet?.path, expectedPath, `${container.name} ${kind} path`);
           assert.equal(probePort(container, probe), adminPort, `${container.name} ${kind} port`);
         }
       }
@@ -402,18 +405,52 @@ describe('the optional parts', () => {
     assert.deepEqual(byKind(objs, 'HorizontalPodAutoscaler'), []);
   });
 
-  test('with monitoring on, dashboards are labelled for Grafana and the monitor carries extra labels', () => {
+  test('with monitoring on, every dashboards/*.json ships unchanged in a ConfigMap labelled for Grafana', async () => {
     const objs = objects('monitoring all on (ServiceMonitor)');
-    const dashboards = byKind(objs, 'ConfigMap');
-    assert.ok(dashboards.length > 0);
-    for (const dashboard of dashboards) {
-      assert.equal(dashboard.metadata.labels?.grafana_dashboard, '1');
-      for (const text of Object.values(dashboard.data as Record<string, string>)) JSON.parse(text);
+    const shipped = new Map<string, string>();
+    for (const configMap of byKind(objs, 'ConfigMap')) {
+      assert.equal(configMap.metadata.labels?.grafana_dashboard, '1');
+      assert.equal(configMap.metadata.labels?.team, 'snakes', 'extra labels are added');
+      for (const [file, text] of Object.entries(configMap.data as Record<string, string>))
+        shipped.set(file, text);
     }
-    const monitor = named(objs, 'ServiceMonitor', 'snakepit');
-    assert.equal(monitor.metadata.labels?.release, 'kube-prometheus-stack');
+    const files = (await readdir(path.join(chart.dir, 'dashboards'))).filter((f) =>
+      f.endsWith('.json'),
+    );
+    assert.deepEqual([...shipped.keys()].sort(), files.sort());
+    for (const file of files) {
+      const original = await readFile(path.join(chart.dir, 'dashboards', file), 'utf8');
+      assert.deepEqual(
+        JSON.parse(shipped.get(file) ?? ''),
+        JSON.parse(original),
+        `${file} is unchanged`,
+      );
+    }
+  });
+
+  test('with monitoring on, the PrometheusRule holds every group of alerts/*.yaml, templates untouched', async () => {
+    const objs = objects('monitoring all on (ServiceMonitor)');
     const rule = named(objs, 'PrometheusRule', 'snakepit');
-    assert.ok((rule.spec as { groups: unknown[] }).groups.length > 0);
+    assert.equal(rule.metadata.labels?.release, 'kube-prometheus-stack');
+    const files = (await readdir(path.join(chart.dir, 'alerts')))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
+    const groups: unknown[] = [];
+    for (const file of files) {
+      const doc = parseYaml(await readFile(path.join(chart.dir, 'alerts', file), 'utf8')) as
+        { groups: unknown[] } | unknown[];
+      groups.push(...(Array.isArray(doc) ? doc : doc.groups));
+    }
+    assert.deepEqual((rule.spec as { groups: unknown[] }).groups, groups);
+  });
+
+  test('with monitoring on, the monitor carries the extra labels for the Prometheus release selector', () => {
+    const monitor = named(
+      objects('monitoring all on (ServiceMonitor)'),
+      'ServiceMonitor',
+      'snakepit',
+    );
+    assert.equal(monitor.metadata.labels?.release, 'kube-prometheus-stack');
   });
 
   test('every port a monitor scrapes is a named port of a Service or Pod it selects', () => {
