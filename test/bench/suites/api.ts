@@ -4,6 +4,7 @@
 //   - cautious_carol's throughput >= 75% of the bare endpoint's;
 //   - at a fixed 1,000 requests/s, cautious_carol's p99 <= 1.5x the bare endpoint's;
 //   - every strategy's p99 compute time <= half its deadline budget.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import {
   DIRECTIONS,
@@ -101,9 +102,26 @@ interface Load {
   p50: number;
   p99: number;
   bad: number;
+  /** Server CPU time per answered request, in microseconds (NaN where /proc is missing). */
+  cpuUs: number;
 }
 
-async function load(url: string, body: string, overallRate?: number): Promise<Load> {
+/**
+ * CPU time a process has used, in milliseconds, from /proc (Linux; 10 ms ticks). CPU per request
+ * barely moves when other work competes for the cores, unlike throughput, so its ratio is the
+ * steadier estimate of the throughput ratio an idle machine would show.
+ */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+async function load(url: string, body: string, pid?: number, overallRate?: number): Promise<Load> {
+  const cpuBefore = cpuMs(pid);
   const result = await autocannon({
     url,
     method: 'POST',
@@ -118,6 +136,7 @@ async function load(url: string, body: string, overallRate?: number): Promise<Lo
     p50: result.latency.p50,
     p99: result.latency.p99,
     bad: result.non2xx + result.errors + result.timeouts,
+    cpuUs: ((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, result.requests.total),
   };
 }
 
@@ -152,6 +171,7 @@ function medianLoad(runs: Load[]): Load {
     p50: pick((l) => l.p50),
     p99: pick((l) => l.p99),
     bad: runs.reduce((n, l) => n + l.bad, 0),
+    cpuUs: pick((l) => l.cpuUs),
   };
 }
 
@@ -160,14 +180,17 @@ function medianLoad(runs: Load[]): Load {
  * a burst of noise from other work on the machine then hits one round of every target alike
  * instead of all rounds of one target.
  */
-async function interleaved(
-  targets: [string, string][],
-  body: string,
-  rate?: number,
-): Promise<Map<string, Load>> {
-  const runs = new Map<string, Load[]>(targets.map(([name]) => [name, []]));
+/** A server to load: its row name, its /move URL and its process (for CPU time). */
+interface Target {
+  name: string;
+  url: string;
+  pid: number | undefined;
+}
+
+async function interleaved(targets: Target[], body: string, rate?: number) {
+  const runs = new Map<string, Load[]>(targets.map((t) => [t.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, url] of targets) runs.get(name)?.push(await load(url, body, rate));
+    for (const t of targets) runs.get(t.name)?.push(await load(t.url, body, t.pid, rate));
   }
   return new Map([...runs].map(([name, list]) => [name, medianLoad(list)]));
 }
@@ -175,33 +198,42 @@ async function interleaved(
 async function httpTables(body: string): Promise<void> {
   const { api, bare, apiBase, bareBase } = await startServers();
   try {
-    // Warm both servers (JIT) before measuring anything.
-    await load(`${bareBase}/move`, body, 2000);
-    await load(`${apiBase}/cautious_carol/move`, body, 2000);
-
-    const targets: [string, string][] = [
-      ['bare express 5', `${bareBase}/move`],
-      ...STRATEGIES.map((s): [string, string] => [s.name, `${apiBase}/${s.name}/move`]),
+    const bareTarget = { name: 'bare express 5', url: `${bareBase}/move`, pid: bare.child.pid };
+    const targets: Target[] = [
+      bareTarget,
+      ...STRATEGIES.map((s) => ({
+        name: s.name,
+        url: `${apiBase}/${s.name}/move`,
+        pid: api.child.pid,
+      })),
     ];
+    const carolTarget = targets.find((t) => t.name === 'cautious_carol') as Target;
+    // Warm both servers (JIT) before measuring anything.
+    await load(bareTarget.url, body, undefined, 2000);
+    await load(carolTarget.url, body, undefined, 2000);
+
     const measured = await interleaved(targets, body);
-    const baseline = measured.get('bare express 5') as Load;
+    const baseline = measured.get(bareTarget.name) as Load;
     const rows = [...measured].map(([name, m]) => row(name, m, baseline));
     const title = `/move over HTTP, 10 connections, median of ${ROUNDS} interleaved ${HTTP_SECONDS} s rounds (11x11, 4 snakes)`;
     printTable(title, rows);
 
-    const carol = measured.get('cautious_carol') as Load;
-    const fixed = await interleaved(
-      [targets[0] as [string, string], ['cautious_carol', `${apiBase}/cautious_carol/move`]],
-      body,
-      FIXED_RATE,
-    );
-    const bareFixed = fixed.get('bare express 5') as Load;
-    const carolFixed = fixed.get('cautious_carol') as Load;
+    const carol = measured.get(carolTarget.name) as Load;
+    const fixed = await interleaved([bareTarget, carolTarget], body, FIXED_RATE);
+    const bareFixed = fixed.get(bareTarget.name) as Load;
+    const carolFixed = fixed.get(carolTarget.name) as Load;
     const throughput = carol.rps / baseline.rps;
+    const cpuRatio = baseline.cpuUs / carol.cpuUs;
     // autocannon reports whole milliseconds; a 0 or 1 ms p99 is compared as 1 ms.
     const tail = Math.max(1, carolFixed.p99) / Math.max(1, bareFixed.p99);
     printTable(`targets (ratios within this run)`, [
       target('cautious_carol throughput / bare', throughput, '>= 0.75', throughput >= 0.75),
+      target(
+        'the same, estimated from CPU per request: bare / cautious_carol',
+        cpuRatio,
+        '>= 0.75',
+        cpuRatio >= 0.75,
+      ),
       target(
         `p99 at ${FIXED_RATE} req/s: cautious_carol / bare (${carolFixed.p99} / ${bareFixed.p99} ms)`,
         tail,
@@ -221,6 +253,7 @@ function row(name: string, m: Load, baseline: Load): Record<string, string | num
     'vs bare': m.rps / baseline.rps,
     'p50 ms': m.p50,
     'p99 ms': m.p99,
+    'CPU us/req': Math.round(m.cpuUs),
     'non-2xx/errors': m.bad,
   };
 }
