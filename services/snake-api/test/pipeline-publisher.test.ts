@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { TURN_MESSAGE_TYPE, turnIdentity, turnMessageId } from '@snakepit/common';
 import { createVhost, type TestVhost } from '../../../test/helpers/pipeline-processes.ts';
 import { startTcpProxy, type TcpProxy } from '../../../test/helpers/tcp-proxy.ts';
+import { Spool } from '../src/pipeline/spool.ts';
 import {
   count,
   drainIds,
@@ -184,4 +185,22 @@ test('closing with the broker away spools every turn, and the next start deliver
   await eventually('the spool is replayed', () => restarted.spool.isEmpty());
   const { ids } = await r.drain();
   assert.deepEqual(ids, r.ids(30));
+});
+
+test('closing while the broker is stalled spools the unconfirmed turns and does not hang', async (t) => {
+  const r = await rig(t);
+  await eventually('the broker is connected', () => r.pub.transport.ready);
+  r.proxy.stall(true);
+  r.accept(0, 10);
+  await routed();
+  assert.equal(await count(r.pub.metrics.published), 10, 'sent, with no confirm coming');
+  await r.pub.publisher.close(200);
+
+  const reopened = await Spool.open({ dir: r.pub.spoolDir, maxBytes: 1e6 });
+  assert.equal(reopened.depth, 10);
+  assert.deepEqual(
+    (await reopened.take(10)).map((record) => record.id),
+    r.ids(10),
+  );
+  await reopened.close();
 });

@@ -52,6 +52,9 @@ interface Live {
   since: number;
 }
 
+/** How long `close` waits for the broker's close-ok before dropping the socket, in ms. */
+const CLOSE_WAIT_MS = 1_000;
+
 /** A connection that stayed up this long resets the backoff, in milliseconds. */
 const STABLE_CONNECTION_MS = 5_000;
 
@@ -120,7 +123,13 @@ export class AmqpTransport implements TurnTransport {
     this.#closing = true;
     clearInterval(this.#watchdog);
     this.#wakeUp?.();
-    await this.#live?.model.close().catch(() => undefined);
+    const live = this.#live;
+    if (live) {
+      // A stalled broker never answers close; the spool is already synced, so do not wait.
+      const closed = live.model.close().catch(() => undefined);
+      const gaveUp = await Promise.race([closed.then(() => false), delay(CLOSE_WAIT_MS, true)]);
+      if (gaveUp) destroySocket(live, new PublishUnconfirmedError('closing'));
+    }
     await this.#loop;
   }
 
@@ -207,8 +216,7 @@ export class AmqpTransport implements TurnTransport {
     // close() would wait for the broker's close-ok, which a stalled broker never sends. Destroy
     // the socket (an amqplib internal, ChannelModel.connection.stream) with an error: amqplib
     // treats a socket error as the connection's end and emits 'close' at once.
-    const { stream } = live.model.connection as unknown as { stream?: Destroyable };
-    stream?.destroy(new PublishUnconfirmedError(`no confirm within ${timeoutMs} ms`));
+    destroySocket(live, new PublishUnconfirmedError(`no confirm within ${timeoutMs} ms`));
   }
 
   #setBlocked(blocked: boolean, reason?: string): void {
@@ -237,6 +245,15 @@ export class AmqpTransport implements TurnTransport {
       };
     });
   }
+}
+
+function destroySocket(live: Live, err: Error): void {
+  const { stream } = live.model.connection as unknown as { stream?: Destroyable };
+  stream?.destroy(err);
+}
+
+function delay<T>(ms: number, value: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
 }
 
 function confirmError(id: string, err: unknown): Error {

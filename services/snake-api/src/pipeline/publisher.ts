@@ -173,7 +173,7 @@ export class TurnPublisher implements TurnSink {
       const results = await Promise.allSettled(batch.map((r) => this.#publishSpooled(r)));
       if (results.some((r) => r.status === 'rejected')) {
         spool.rewind();
-        await sleep(replayRetryDelayMs);
+        if (!this.#closing) await sleep(replayRetryDelayMs);
       }
     }
   }
