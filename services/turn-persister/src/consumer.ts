@@ -2,6 +2,13 @@
 // message becomes a Delivery for the batcher. A lost connection is normal: reconnect with backoff
 // and jitter, declare the topology again, consume again. Deliveries from a lost channel can no
 // longer be acked; the broker redelivers them, and the store skips those it already holds.
+//
+// Known weakness: RabbitMQ 3.10 counts every return of an unacked message (a lost connection, a
+// killed persister) against DELIVERY_LIMIT, not only rejections. Turns held through a long
+// database outage during which the broker connection also drops DELIVERY_LIMIT times are
+// dead-lettered by the broker (x-death reason delivery_limit, no x-snakepit-reason) although
+// they were fine. Plan: cancel the consumer while the database is down, so only the batch in
+// hand is held, and give operators a replay of delivery_limit dead letters into the turns queue.
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import {
   amqpConnectUrl,
