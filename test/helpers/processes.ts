@@ -65,7 +65,11 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = once(child, 'exit').then(() => child.exitCode ?? child.signalCode);
+  // A failed spawn emits 'error' instead of 'exit'; both end the wait, and the output says why.
+  child.on('error', (err) => keep(Buffer.from(`\nspawn failed: ${err.message}\n`)));
+  const exited = Promise.race([once(child, 'exit'), once(child, 'error')])
+    .catch(() => undefined)
+    .then(() => child.exitCode ?? child.signalCode);
 
   const service: ServiceProcess = {
     child,
