@@ -242,6 +242,22 @@ describe('Dockerfile (read, since no Docker engine is available here)', () => {
     assert.doesNotMatch(deps, /COPY services\/ /, 'sources come after the cached install');
   });
 
+  test('.dockerignore keeps local builds, dependencies and tools out of the context, but not the sources', () => {
+    const ignored = readFileSync(path.join(repoRoot, '.dockerignore'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('#'));
+    for (const pattern of ['**/node_modules', '**/dist', '.git', '.tools']) {
+      assert.ok(ignored.includes(pattern), `${pattern} is ignored`);
+    }
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(\S+)/gm)].map((m) => m[1] ?? '');
+    for (const source of copied) {
+      assert.ok(
+        !ignored.some((p) => source === p || source.startsWith(`${p}/`)),
+        `${source} is in the context`,
+      );
+    }
+  });
+
   test('runs a Node 24 image as a numeric non-root user with telemetry preloaded', () => {
     assert.match(dockerfile, /ARG NODE_IMAGE=node:24[-.\w]*/);
     assert.match(runtime, /^USER 1000:1000$/m);
