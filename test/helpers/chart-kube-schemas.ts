@@ -63,8 +63,9 @@ export async function ensureKubeSchemas(): Promise<string> {
   const dir = path.join(repoRoot, '.tools', 'kube-schemas', pins);
   if (existsSync(path.join(dir, '.complete'))) return dir;
 
-  // Build beside the final folder and rename, so an interrupted build is never mistaken for a
-  // finished one.
+  // Build beside the final folder and rename it into place: `dir` is either absent or complete,
+  // so an interrupted build is never mistaken for a finished one, and two test files building
+  // at once never change the folder under each other (the second rename fails; it uses the first).
   const building = `${dir}.building-${process.pid}`;
   await rm(building, { recursive: true, force: true });
   await mkdir(building, { recursive: true });
@@ -72,8 +73,12 @@ export async function ensureKubeSchemas(): Promise<string> {
   await writeCrdSchemas(building);
   await writeSkaffoldSchema(building);
   await writeFile(path.join(building, '.complete'), `${pins}\n`);
-  await rm(dir, { recursive: true, force: true });
-  await rename(building, dir);
+  try {
+    await rename(building, dir);
+  } catch (err) {
+    await rm(building, { recursive: true, force: true });
+    if (!existsSync(path.join(dir, '.complete'))) throw err;
+  }
   return dir;
 }
 
