@@ -18,6 +18,13 @@ import type { Logger } from '@snakepit/common';
 import { positionOf, safeFallbackMove } from './strategies/lib/board.ts';
 import type { MoveContext, Strategy } from './strategies/index.ts';
 
+/**
+ * The longest game.timeout honoured, in milliseconds. The timeout comes from the client; without
+ * a cap, a request claiming a minute would let a search strategy spend a minute of CPU on it.
+ * Official games use 500 ms.
+ */
+export const MAX_TIMEOUT_MS = 2000;
+
 /** The move answered and what it cost. */
 export interface MoveDecision {
   move: Direction;
@@ -56,7 +63,8 @@ export async function decideMove(
   options: DecideOptions,
 ): Promise<MoveDecision> {
   const started = performance.now();
-  const deadlineAt = options.arrivedAt + state.game.timeout - options.reserveMs;
+  const timeoutMs = Math.min(state.game.timeout, MAX_TIMEOUT_MS);
+  const deadlineAt = options.arrivedAt + timeoutMs - options.reserveMs;
   const budgetMs = Math.max(0, deadlineAt - started);
   let rules: Rules = defaultRules('standard');
   let move: Direction;

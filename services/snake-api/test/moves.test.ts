@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createLogger } from '@snakepit/common';
 import { gameState } from '../../../test/helpers/api-boards.ts';
 import { gameResult } from '../src/games.ts';
-import { decideMove, rulesFor } from '../src/moves.ts';
+import { MAX_TIMEOUT_MS, decideMove, rulesFor } from '../src/moves.ts';
 import type { Strategy } from '../src/strategies/index.ts';
 
 const logger = createLogger('test', 'silent');
@@ -88,4 +88,15 @@ test('a solo game ends lost when the snake dies', () => {
   const state = gameState({ ruleset: 'solo', you: { body: [[0, 0]] } });
   state.board.snakes = [];
   assert.equal(gameResult(state), 'lost');
+});
+
+test('a game.timeout above MAX_TIMEOUT_MS gives the strategy no more than the capped budget', async () => {
+  let budget = -1;
+  const spy = fake((_s, ctx) => {
+    budget = ctx.budgetMs;
+    return 'up';
+  });
+  const state = { ...cornered, game: { ...cornered.game, timeout: 60_000 } };
+  await decideMove(spy, state, { ...options, arrivedAt: performance.now() });
+  assert.ok(budget <= MAX_TIMEOUT_MS - 150, `budget ${budget}`);
 });
