@@ -7,10 +7,10 @@
 // killed persister) against DELIVERY_LIMIT, not only rejections. Turns held through a long
 // database outage during which the broker connection also drops DELIVERY_LIMIT times are
 // dead-lettered by the broker (x-death reason delivery_limit, no x-snakepit-reason) although
-// they were fine. Plan: an operator command that moves delivery_limit dead letters back into the
-// turns queue (the store skips any already stored), and a DELIVERY_LIMIT sized for the restarts
-// and reconnects an outage can bring (pausing the consumer would not help: the turns at risk are
-// the ones already in hand).
+// they were fine. After such an incident an operator runs replay-dead-letters.ts, which moves
+// them back (the store skips any already stored). Plan: size DELIVERY_LIMIT for the restarts and
+// reconnects an outage can bring (pausing the consumer would not help: the turns at risk are the
+// ones already in hand).
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import {
   amqpConnectUrl,
