@@ -16,6 +16,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** How turns are stored: async (publish, never wait), sync (stored before answering), off. */
 export type PersistMode = 'async' | 'sync' | 'off';
 
+const PERSIST_MODES: readonly PersistMode[] = ['async', 'sync', 'off'];
+
 export interface PipelineConfig {
   /** PERSIST_MODE: async, sync or off; default async. */
   mode: PersistMode;
@@ -43,7 +45,7 @@ const DATABASE_EXPECTED = 'postgres://user:pass@host:5432/dbname (PERSIST_MODE=s
  * with PERSIST_MODE=off or sync; the all-in-one process's in-process queue is not this path.
  */
 export function readPipelineConfig(env: Env): PipelineConfig {
-  const mode = readChoice<PersistMode>(env, 'PERSIST_MODE', ['async', 'sync', 'off'], 'async');
+  const mode = readChoice(env, 'PERSIST_MODE', PERSIST_MODES, 'async');
   const config: PipelineConfig = {
     mode,
     amqpUrl: readAmqpUrl(env),

@@ -11,6 +11,9 @@
 // order they arrived. Delivery is at least once: a turn whose confirm was lost (connection cut
 // after the broker stored it) is spooled and sent again. That is why turn-persister inserts by
 // message id with ON CONFLICT DO NOTHING: a duplicate message never becomes a duplicate row.
+// What a killed process (SIGKILL, OOM) loses: turns accepted in the current event-loop turn and
+// not yet routed, plus the spool write in progress; unconfirmed live turns are not on disk
+// either. SIGTERM loses none of them (see `close`).
 import { performance } from 'node:perf_hooks';
 import { encodeTurnMessage, type Logger, type TurnRecord, type TurnSink } from '@snakepit/common';
 import { traceHeaders } from '@snakepit/common/telemetry/index';

@@ -18,7 +18,9 @@
 // after a restart a segment replays from its start and records confirmed before the restart go
 // out again. The persister stores by message id with ON CONFLICT DO NOTHING, so such
 // duplicates never become rows; a per-segment confirmed-offset file would avoid resending them.
-// Segments are never compacted; they are deleted whole once fully confirmed.
+// Segments are never compacted; they are deleted whole once fully confirmed. One process per
+// SPOOL_DIR: nothing locks the folder, so two replicas sharing one would replay each other's
+// segments (each pod gets its own volume in the chart); a lock file like DATA_DIR's would catch it.
 import { mkdir, open, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
