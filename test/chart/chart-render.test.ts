@@ -571,6 +571,31 @@ describe('values.schema.json', () => {
       /persistMode/,
     ],
   ];
+  test('is self-contained: every $ref points inside the file', async () => {
+    const text = await readFile(path.join(chartDir, 'values.schema.json'), 'utf8');
+    const refs = [...text.matchAll(/"\$ref":\s*"([^"]*)"/g)].map((m) => m[1] ?? '');
+    assert.ok(refs.length > 0);
+    assert.deepEqual(
+      refs.filter((ref) => !ref.startsWith('#/')),
+      [],
+    );
+  });
+
+  test('closes every object it describes to unknown keys', async () => {
+    const schema = JSON.parse(
+      await readFile(path.join(chartDir, 'values.schema.json'), 'utf8'),
+    ) as unknown;
+    const open: string[] = [];
+    const visit = (node: unknown, at: string) => {
+      if (typeof node !== 'object' || node === null) return;
+      const record = node as Record<string, unknown>;
+      if (record.properties && record.additionalProperties !== false) open.push(at);
+      for (const [key, value] of Object.entries(record)) visit(value, `${at}/${key}`);
+    };
+    visit(schema, '#');
+    assert.deepEqual(open, []);
+  });
+
   const attempts = helms.flatMap((helm) => rejected.map((r) => [helm, ...r] as const));
   const results = new Map<string, RunResult>();
   before(async () => {
