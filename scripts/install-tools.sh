@@ -10,6 +10,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="$root/.tools/bin"
+machine_cache="${XDG_CACHE_HOME:-$HOME/.cache}/snakepit-tools"
 mkdir -p "$bin"
 
 if ! command -v go >/dev/null 2>&1; then
@@ -46,10 +47,19 @@ for entry in "${tools[@]}"; do
   if [[ -x "$bin/$name" && -f "$stamp" && "$(cat "$stamp")" == "$module@$version" ]]; then
     continue
   fi
+  # A binary built once for this module@version on this machine is reused by every clone (CI
+  # runs on a fresh clone): Helm takes about a minute to link even with a warm Go build cache.
+  cached="$machine_cache/${module//\//_}@$version/$name"
+  if [[ -x "$cached" ]]; then
+    cp "$cached" "$bin/$name"
+    echo "$module@$version" >"$stamp"
+    continue
+  fi
   echo "install-tools: building $name from $module@$version"
   if ! build_tool "$name" "$module" "$version" "$package"; then
     echo "install-tools: could not build $package at $version; check that the Go module proxy is reachable (go env GOPROXY)." >&2
     exit 1
   fi
+  mkdir -p "$(dirname "$cached")" && cp "$bin/$name" "$cached"
   echo "$module@$version" >"$stamp"
 done
