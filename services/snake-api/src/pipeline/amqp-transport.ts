@@ -130,7 +130,8 @@ export class AmqpTransport implements TurnTransport {
       const gaveUp = await Promise.race([closed.then(() => false), delay(CLOSE_WAIT_MS, true)]);
       if (gaveUp) destroySocket(live, new PublishUnconfirmedError('closing'));
     }
-    await this.#loop;
+    // A connect attempt may be stuck in a stalled handshake; it is abandoned, not awaited.
+    await Promise.race([this.#loop, delay(CLOSE_WAIT_MS, undefined)]);
   }
 
   #properties(turn: OutgoingTurn) {
@@ -157,7 +158,7 @@ export class AmqpTransport implements TurnTransport {
           this.#log(err, 'broker connection lost; spooling turns until it is back');
       } catch (err) {
         // One warning per outage, not one per attempt; an operator's problem is repeated.
-        if (attempt === 0 || needsOperator(err)) {
+        if (!this.#closing && (attempt === 0 || needsOperator(err))) {
           this.#log(err, 'cannot reach the broker; spooling turns and retrying');
         }
         if (needsOperator(err)) attempt = Number.MAX_SAFE_INTEGER;
@@ -177,6 +178,7 @@ export class AmqpTransport implements TurnTransport {
       const channel = await model.createConfirmChannel();
       channel.on('error', () => undefined);
       await declareTopology(channel, this.#options.topology);
+      if (this.#closing) throw new PublishUnconfirmedError('closing');
       const live = { model, channel, since: Date.now() };
       this.#live = live;
       this.#blocked = false;
