@@ -23,9 +23,8 @@ import {
 } from '../helpers/chart-pod.ts';
 import { byKind, podSpec, render, repoRoot, type K8sObject } from '../helpers/chart-tools.ts';
 
-const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672/';
-const ADMIN_DATABASE_URL =
-  process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672/';
+const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 
 before(async () => {
   // The image runs compiled JavaScript; build it as the Dockerfile's build stage does.
