@@ -20,7 +20,12 @@ import { requestFromSim } from '../../../test/helpers/api-boards.ts';
 import { rulesFor } from '../src/moves.ts';
 import { STRATEGIES } from '../src/strategies/index.ts';
 
-const BUDGET_MS = 450;
+// A short budget keeps the search strategies (which spend most of whatever they are given) quick
+// here; the property is that a strategy honours the budget it is handed, whatever its size.
+const BUDGET_MS = 150;
+// Scheduling slack for a loaded 2-core CI machine: a strategy that checks its clock every few
+// milliseconds can still be resumed late by the OS. Overruns beyond this are real bugs.
+const SCHEDULING_SLACK_MS = 100;
 
 interface Scenario {
   gameType: GameType;
@@ -85,7 +90,11 @@ for (const strategy of STRATEGIES) {
         const move = await strategy.move(request, ctx);
 
         assert.ok(DIRECTIONS.includes(move), `answered ${String(move)}`);
-        assert.ok(performance.now() - started <= BUDGET_MS, 'answered after the deadline');
+        const elapsedMs = performance.now() - started;
+        assert.ok(
+          elapsedMs <= BUDGET_MS + SCHEDULING_SLACK_MS,
+          `answered ${elapsedMs.toFixed(0)} ms after being given ${BUDGET_MS} ms`,
+        );
         const surviving = safeMoves(state, you.id, rules);
         if (strategy.name !== 'random' && surviving.length > 0) {
           assert.ok(surviving.includes(move), `${move} dies; ${surviving.join(', ')} survive`);
