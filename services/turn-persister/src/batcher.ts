@@ -15,6 +15,7 @@ import {
   type Logger,
 } from '@snakepit/common';
 import type { PersisterMetrics } from './metrics.ts';
+import { withBatchSpan } from '@snakepit/common/telemetry/index';
 import {
   DatabaseUnavailableError,
   turnRow,
@@ -27,6 +28,8 @@ import {
 export interface Delivery {
   /** The message bytes. */
   body: Buffer;
+  /** The message headers; their trace context links the batch insert span to this turn. */
+  headers?: Record<string, unknown>;
   /** Tells the transport the message is dealt with (stored or dead-lettered); it may forget it. */
   ack(): void;
   /**
@@ -179,7 +182,10 @@ export class Batcher {
     const { metrics, logger } = this.#options;
     const endTimer = metrics.insertSeconds.startTimer();
     try {
-      const result = await this.#options.write(items.map((i) => i.row));
+      const result = await withBatchSpan(
+        items.map((i) => i.delivery.headers),
+        () => this.#options.write(items.map((i) => i.row)),
+      );
       endTimer();
       this.#committed(items, result);
       return [];
