@@ -287,6 +287,40 @@ function requiredVariables(container: Container): string[] {
   }
 }
 
+describe('the validation itself', () => {
+  // The matrix passes only if kubeconform can fail: these feed it objects with a misspelt field.
+  const cases: [string, string, RegExp][] = [
+    [
+      'a misspelt container field in a Deployment',
+      'default',
+      /additional properties 'readinesProbe' not allowed/,
+    ],
+    [
+      'an unknown field in a ScaledObject',
+      'KEDA',
+      /additional properties 'pollingIntervall' not allowed/,
+    ],
+  ];
+  for (const [what, name, expected] of cases) {
+    test(`kubeconform rejects ${what}`, async () => {
+      const broken = objects(name).map((obj) => {
+        const text = JSON.stringify(obj);
+        if (obj.kind === 'Deployment') return text.replace('"readinessProbe"', '"readinesProbe"');
+        if (obj.kind === 'ScaledObject')
+          return text.replace('"pollingInterval"', '"pollingIntervall"');
+        return text;
+      });
+      const check = await run(
+        tool('kubeconform'),
+        ['-strict', '-schema-location', schemaLocation(schemaDir), '-'],
+        broken.join('\n---\n'),
+      );
+      assert.notEqual(check.code, 0);
+      assert.match(check.stdout, expected);
+    });
+  }
+});
+
 describe('the layouts', () => {
   test('the default renders two Deployments, one per service', () => {
     const containers = deployments(objects('default')).map((d) =>
