@@ -10,6 +10,7 @@ import {
 } from '@snakepit/common';
 import { createTurnSink, readPipelineConfigOrExit } from './pipeline/index.ts';
 import { readSnakeApiConfig, startSnakeApi, type SnakeApiConfig } from './service.ts';
+import { shutdownTelemetry } from '@snakepit/common/telemetry/index';
 
 /** A sink that may hold resources (broker connection, spool files) to release on shutdown. */
 type ClosableSink = TurnSink & { close?: () => Promise<void> };
@@ -45,5 +46,7 @@ await startAdminServer({
   onShutdown: async () => {
     await api.close();
     await sink.close?.();
+    // Last: the spans of everything above, still buffered, leave before the process exits.
+    await shutdownTelemetry();
   },
 });
