@@ -9,6 +9,7 @@ import {
   startAdminServer,
 } from '@snakepit/common';
 import { readPersisterConfig, startTurnPersister, type PersisterConfig } from './service.ts';
+import { shutdownTelemetry } from '@snakepit/common/telemetry/index';
 
 function readConfigOrExit(): PersisterConfig {
   try {
@@ -39,5 +40,6 @@ await startAdminServer({
   checks: persister.readiness,
   logger,
   shutdownTimeoutMs: config.shutdownTimeoutMs,
-  onShutdown: () => persister.close(),
+  // Telemetry last: the spans of the final batch, still buffered, leave before the exit.
+  onShutdown: () => persister.close().then(shutdownTelemetry),
 });
