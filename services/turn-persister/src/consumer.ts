@@ -166,6 +166,7 @@ export class TurnConsumer {
     acks.delivered(msg);
     return {
       body: msg.content,
+      headers: msg.properties.headers,
       ack: () => {
         // A closed channel cannot ack; the broker has already put the message back.
         if (this.#channel === channel) acks.ack(msg);
