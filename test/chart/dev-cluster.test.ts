@@ -15,6 +15,7 @@ import {
   parseObjects,
   podSpec,
   render,
+  template,
   repoRoot,
   run,
   tool,
@@ -201,21 +202,33 @@ describe('skaffold.yaml', () => {
     assert.ok(ports.includes(forward?.port ?? -1));
   });
 
-  test('has profiles for the low-cost tier and for minikube, whose values files render', async () => {
+  test('renders, as each profile deploys it, objects valid against the Kubernetes 1.37 schemas', async () => {
     const [, app] = configs;
-    const profiles = new Map((app?.profiles ?? []).map((p) => [p.name, p]));
-    const lowCost = profiles.get('low-cost')?.patches?.[0];
-    assert.deepEqual(lowCost?.value, { lowCost: true });
+    const release = app?.deploy?.helm?.releases[0];
+    assert.ok(app && release);
+    const profiles = new Map((app.profiles ?? []).map((p) => [p.name, p]));
+    assert.deepEqual(profiles.get('low-cost')?.patches?.[0]?.value, { lowCost: true });
     const minikubeFile = profiles.get('minikube')?.patches?.[0]?.value;
     assert.equal(typeof minikubeFile, 'string');
-    const values = parseYaml(
-      readFileSync(path.join(repoRoot, String(minikubeFile)), 'utf8'),
-    ) as Record<string, unknown>;
-    const objects = await render('helm4', {
-      ...values,
-      ingress: { ...(values.ingress as object), enabled: true },
-    });
-    assert.equal(byKind(objects, 'Ingress').length, 1);
+
+    // What skaffold passes to helm: the release's values files (a profile may add one), then
+    // setValues.
+    const valuesArgs = (files: string[]) =>
+      files.flatMap((f) => ['--values', path.join(repoRoot, f)]);
+    const asDeployed = {
+      base: valuesArgs(release.valuesFiles),
+      'low-cost': [...valuesArgs(release.valuesFiles), '--set', 'lowCost=true'],
+      minikube: valuesArgs([...release.valuesFiles, String(minikubeFile)]),
+    };
+    for (const [profile, extraArgs] of Object.entries(asDeployed)) {
+      const result = await template('helm4', {}, { release: release.name, extraArgs });
+      assert.equal(result.code, 0, `${profile}: ${result.stderr}`);
+      const objects = parseObjects(result.stdout);
+      assert.equal(byKind(objects, 'Deployment').length, profile === 'low-cost' ? 1 : 2, profile);
+      assert.equal(byKind(objects, 'Ingress').length, 1, `${profile} has the dev Ingress`);
+      const check = await kubeconform(result.stdout);
+      assert.equal(check.code, 0, `${profile}: ${check.stdout}`);
+    }
   });
 });
 
