@@ -99,7 +99,9 @@ export interface BatchSpanOptions {
  * the batch, so each turn's trace leads to the insert that stored it. The span is a child of
  * the first message's context, so that turn's trace holds the insert (and the database spans
  * under it) directly; the others reach it through their link. Errors end the span as failed
- * and are rethrown.
+ * and are rethrown. The SDK keeps only the last OTEL_SPAN_LINK_COUNT_LIMIT links (default 128):
+ * with bigger batches (BATCH_SIZE, default 500) set that variable to at least BATCH_SIZE, or the
+ * first turns of a large batch lose their link.
  */
 export async function withBatchSpan<T>(
   messageHeaders: readonly (TraceHeaders | undefined)[],
