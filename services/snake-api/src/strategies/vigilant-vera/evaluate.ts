@@ -2,6 +2,8 @@
 // we reach before anyone else), then length (which wins head-to-heads), then food when hunger or
 // a shorter body calls for it, then fewer opponents. Scores are in "squares of territory" units
 // so the weights read as trades: one length ahead is worth LENGTH_WEIGHT squares, and so on.
+// The weights are set by hand and checked only by tournaments against the other strategies; the
+// plan is to tune them with `npm run tournament` against earlier versions of this one.
 import { isConstrictorGame, type Rules, type SimSnake, type SimState } from '@snakepit/battlesnake';
 import type { Share, Territory } from './territory.ts';
 

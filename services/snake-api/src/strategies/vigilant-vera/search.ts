@@ -5,6 +5,11 @@
 //
 // The search is written as generators so that it can stop anywhere and resume later: see
 // slices.ts for why and how it shares the event loop with other requests.
+//
+// Known shortcomings, as a plan: there is no transposition table, so positions reached by
+// different move orders are searched again (a Zobrist-hashed table of bounds would buy about a
+// turn of depth); and the paranoid assumption makes it skip food next to a longer snake that
+// could, but in practice rarely does, hunt it down. Both are worth a tournament each.
 import {
   aliveSnakes,
   step,
