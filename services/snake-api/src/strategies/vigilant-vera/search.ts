@@ -7,8 +7,8 @@
 // slices.ts for why and how it shares the event loop with other requests.
 //
 // Known shortcomings, as a plan: there is no transposition table, so positions reached by
-// different move orders are searched again (a Zobrist-hashed table of bounds would buy about a
-// turn of depth); and the paranoid assumption makes it skip food next to a longer snake that
+// different move orders are searched again (a Zobrist-hashed table of bounds would avoid that,
+// and give better move ordering); and the paranoid assumption makes it skip food next to a longer snake that
 // could, but in practice rarely does, hunt it down. Both are worth a tournament each.
 import {
   aliveSnakes,
