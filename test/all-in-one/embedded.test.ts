@@ -69,6 +69,32 @@ test('a second start on the same DATA_DIR finds every turn and keeps storing', a
   assert.deepEqual(await readdir(path.join(dataDir, 'spool')), [], 'nothing left in the spool');
 });
 
+test('after a SIGKILL the same DATA_DIR opens again and at most QUEUE_CAPACITY turns are missing', async () => {
+  const capacity = 50;
+  running = await startAllInOne({ DATA_DIR: dataDir, QUEUE_CAPACITY: String(capacity) });
+  const game = await play(running.apiUrl, {
+    seed: 14,
+    snakes: { carol: '/', rv: '/random_valid' },
+  });
+  await running.service.stop('SIGKILL');
+
+  // The pid file of the killed process is taken over; the spool it left is replayed.
+  running = await startAllInOne({ DATA_DIR: dataDir });
+  const expected = expectedTotal([...played, game]);
+  await waitForTurns(running.databaseUrl, expected);
+  const stored = await withClient(running.databaseUrl, async (db) => {
+    const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM turns');
+    return Number(rows[0]?.n);
+  });
+  await stopWithReport(running);
+  running = undefined;
+  assert.ok(stored <= expected, `${stored} rows for ${expected} turns`);
+  assert.ok(
+    expected - stored <= capacity,
+    `${expected - stored} turns lost, more than ${capacity}`,
+  );
+});
+
 /**
  * Polls the turns count until it reaches `n` (the batcher flushes within BATCH_MAX_WAIT_MS), for
  * at most 30 s; the assertions after it say which turns are missing, if any.

@@ -97,7 +97,7 @@ export async function startAllInOne(options: AllInOneOptions): Promise<AllInOne>
       };
       await embedded?.close();
       logger.info(report, 'stopped; every turn answered is stored or spooled');
-      flushLogs(logger);
+      await flushLogs(logger);
       return report;
     },
   };
@@ -247,17 +247,27 @@ function logStart(
 }
 
 /**
- * Writes out pino's buffer now. The admin server re-raises the signal right after the stop, and
- * pino writes asynchronously: measured, the last lines were lost (logger.flush(cb) did not help
- * when stdout is a pipe; the stream's flushSync does).
+ * Writes out pino's buffer before returning. The admin server re-raises the signal right after
+ * the stop, and pino writes asynchronously: measured, the stop report was lost about one time in
+ * three when stdout is a pipe. logger.flush(cb) did not prevent it; sonic-boom's flushSync does,
+ * once the asynchronous write it may have in flight (`_writing`) has finished.
  */
-function flushLogs(logger: Logger): void {
-  const streams = logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>;
+async function flushLogs(logger: Logger): Promise<void> {
+  const streams = logger as unknown as Record<symbol, SonicBoomLike | undefined>;
+  const stream = streams[pino.symbols.streamSym];
+  for (let waitedMs = 0; stream?._writing && waitedMs < 1_000; waitedMs += 5) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   try {
-    streams[pino.symbols.streamSym]?.flushSync?.();
+    stream?.flushSync?.();
   } catch {
     // stdout already closed: nothing more can be said.
   }
+}
+
+interface SonicBoomLike {
+  flushSync?: () => void;
+  _writing?: boolean;
 }
 
 /** snakepit_turns_stored_total: the turns this process wrote (duplicates not counted). */
