@@ -17,7 +17,7 @@ export interface PersisterMetrics {
 /** Registers turn-persister's metrics on `registry`. */
 export function createPersisterMetrics(registry: Registry): PersisterMetrics {
   const registers = [registry];
-  return {
+  const metrics = {
     consumed: new Counter({
       name: 'snakepit_turns_consumed_total',
       help: 'Turn messages received from the queue (redeliveries included)',
@@ -63,4 +63,10 @@ export function createPersisterMetrics(registry: Registry): PersisterMetrics {
       registers,
     }),
   };
+  // Every reason starts at 0, so that the first dead letter is an increase Prometheus can see
+  // (the SnakepitTurnsDeadLettered alert uses increase(), which needs a sample before it).
+  for (const reason of ['invalid_message', 'rejected_by_database']) {
+    metrics.deadLettered.inc({ reason }, 0);
+  }
+  return metrics;
 }
