@@ -7,8 +7,9 @@
 // lenient where engines differ: optional fields (squad settings, hazard map names, shout,
 // customizations) are typed when present but may be left out, and unknown fields are allowed so a
 // newer engine's additions do not break us.
-import Ajv from 'ajv';
-import type { ErrorObject } from 'ajv';
+// The named export: under `module: nodenext` ajv's CommonJS default export types as the module
+// object, while `Ajv` names the class both for the type checker and at run time.
+import { Ajv, type ErrorObject } from 'ajv';
 import type { Coord, GameState } from './api.ts';
 
 /** Largest board side the official maps generate (rules v1.2.3 BoardSizeXXLarge). */
@@ -115,8 +116,14 @@ export const GAME_STATE_SCHEMA = {
 } as const;
 
 // One compiled validator for the process; ajv generates straight-line code, cheap per request.
-// allErrors stays off: the first problem is enough to answer a 400 and stops work early.
-const compiled = new Ajv({ allErrors: false }).compile(GAME_STATE_SCHEMA);
+// allErrors stays off: the first problem is enough to answer a 400 and stops work early. Strict
+// mode makes a mistake in the schema itself (an unknown keyword, a required field that is not
+// described) throw here at import. Union types are allowed: `latency` is a string or a number.
+const compiled = new Ajv({
+  allErrors: false,
+  strict: true,
+  allowUnionTypes: true,
+}).compile<GameState>(GAME_STATE_SCHEMA);
 
 /** The outcome of validating a request body: the typed state, or the first problem found. */
 export type GameStateValidation =
@@ -137,32 +144,49 @@ export function validateGameState(
   options: ValidateOptions = {},
 ): GameStateValidation {
   if (!compiled(body)) return schemaProblem(compiled.errors?.[0]);
-  const state = body as GameState;
-  const problem = boardProblem(state) ?? (options.youOnBoard ? youProblem(state) : undefined);
-  return problem ?? { ok: true, state };
+  const problem = boardProblem(body) ?? (options.youOnBoard ? youProblem(body) : undefined);
+  return problem ?? { ok: true, state: body };
 }
 
 function schemaProblem(error: ErrorObject | undefined): GameStateValidation {
   if (error === undefined) return { ok: false, field: '(body)', message: 'body is invalid' };
-  const at = fieldName(error.dataPath);
+  const path = pathSegments(error.instancePath);
   if (error.keyword === 'required') {
-    const missing = (error.params as { missingProperty: string }).missingProperty;
-    // ajv 6 reports the missing name bare or as `.name` / `['name']` depending on its spelling.
-    const joined = /^[.[]/.test(missing) ? missing : `.${missing}`;
-    const field = fieldName(error.dataPath + joined);
+    const field = fieldName([
+      ...path,
+      (error.params as { missingProperty: string }).missingProperty,
+    ]);
     return { ok: false, field, message: `${field} is required` };
   }
+  const at = fieldName(path);
   if (error.keyword === 'type') {
-    const type = (error.params as { type: string }).type;
-    return { ok: false, field: at, message: `${at} must be ${type.replace(',', ' or ')}` };
+    const type = (error.params as { type: string | string[] }).type;
+    const types = Array.isArray(type) ? type : type.split(',');
+    return { ok: false, field: at, message: `${at} must be ${types.join(' or ')}` };
   }
-  const detail = (error.message ?? 'is invalid').replace(/^should/, 'must');
-  return { ok: false, field: at, message: `${at} ${detail}` };
+  return { ok: false, field: at, message: `${at} ${error.message ?? 'is invalid'}` };
 }
 
-/** ajv's `.board.snakes[2]` as `board.snakes[2]`; the body itself as `(body)`. */
-function fieldName(dataPath: string): string {
-  const name = dataPath.startsWith('.') ? dataPath.slice(1) : dataPath;
+/** ajv's JSON Pointer instancePath (`/board/snakes/2`) as its unescaped segments. */
+function pathSegments(instancePath: string): string[] {
+  if (instancePath === '') return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+/**
+ * Segments as `board.snakes[2].body[0].x`; the body itself as `(body)`. Digits are array indices:
+ * the schema describes no object with numeric keys, so a digit segment always comes from an array.
+ */
+function fieldName(segments: readonly string[]): string {
+  let name = '';
+  for (const s of segments) {
+    if (/^\d+$/.test(s)) name += `[${s}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(s)) name += name === '' ? s : `.${s}`;
+    else name += `[${JSON.stringify(s)}]`;
+  }
   return name === '' ? '(body)' : name;
 }
 

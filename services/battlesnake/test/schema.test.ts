@@ -53,6 +53,18 @@ test('an ill-typed field is named with its index path', () => {
   assert.equal(problem(body), 'board.snakes[0].body[2].y must be integer');
 });
 
+test('a missing top-level field is named bare', () => {
+  const body = cli() as unknown as Record<string, unknown>;
+  delete body.turn;
+  assert.equal(problem(body), 'turn is required');
+});
+
+test('a field of the wrong type names every type it may have', () => {
+  const body = cli() as unknown as { you: { latency: unknown } };
+  body.you.latency = true;
+  assert.equal(problem(body), 'you.latency must be string or number');
+});
+
 test('a body that is not an object is rejected as a whole', () => {
   assert.equal(problem([]), '(body) must be object');
 });
