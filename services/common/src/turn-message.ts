@@ -3,7 +3,7 @@
 //
 // Wire form: a JSON object whose last member is the request body exactly as received, so the
 // encoder splices the raw bytes in instead of serialising the parsed body a second time.
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import type { Direction, GameState } from '@snakepit/battlesnake';
 import type { TurnKind, TurnRecord } from './turn.ts';
 
@@ -123,7 +123,12 @@ export class TurnMessageError extends Error {
   }
 }
 
-const validate = new Ajv({ allErrors: false }).compile(TURN_MESSAGE_SCHEMA);
+// ajv 8 ships no formats; `receivedAt` is always written by Date#toISOString, so the one format
+// used is checked as RFC 3339 with a time zone, the way ajv 6 checked it.
+const DATE_TIME = /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$/;
+const validate = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true })
+  .addFormat('date-time', (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)))
+  .compile<TurnMessage>(TURN_MESSAGE_SCHEMA);
 
 /** The identity of a record: its game, its snake (`you`), its turn and its kind. */
 export function turnIdentity(record: TurnRecord): TurnIdentity {
@@ -182,30 +187,24 @@ export function decodeTurnMessage(bytes: Buffer | Uint8Array): TurnMessage {
   }
   if (!validate(parsed)) throw schemaError(validate.errors?.[0]);
 
-  const message = parsed as TurnMessage;
-  if (message.id !== turnMessageId(message)) {
-    throw new TurnMessageError('id', `does not match gameId/snakeId/turn/kind (${message.id})`);
+  if (parsed.id !== turnMessageId(parsed)) {
+    throw new TurnMessageError('id', `does not match gameId/snakeId/turn/kind (${parsed.id})`);
   }
-  return message;
+  return parsed;
 }
 
 interface SchemaErrorLike {
-  dataPath: string;
+  instancePath: string;
   message?: string;
   params: object;
 }
 
 function schemaError(error: SchemaErrorLike | undefined): TurnMessageError {
   if (!error) return new TurnMessageError('', 'does not match the turn message schema');
-  // ajv 6 reports paths as `.body.game` (or `['odd key']`); a missing property is in params.
-  let field = error.dataPath.replace(/^\./, '');
-  if ('missingProperty' in error.params) {
-    const missing = String(error.params.missingProperty).replace(/^\./, '');
-    field = field ? `${field}.${missing}` : missing;
-  }
-  if ('additionalProperty' in error.params) {
-    const extra = String(error.params.additionalProperty);
-    field = field ? `${field}.${extra}` : extra;
-  }
+  // ajv 8 reports a JSON Pointer (`/body/game`); a missing or extra property is in params.
+  const segments = error.instancePath.split('/').slice(1);
+  if ('missingProperty' in error.params) segments.push(String(error.params.missingProperty));
+  if ('additionalProperty' in error.params) segments.push(String(error.params.additionalProperty));
+  const field = segments.map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~')).join('.');
   return new TurnMessageError(field, error.message ?? 'is invalid');
 }

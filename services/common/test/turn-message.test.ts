@@ -129,6 +129,12 @@ test('decoding names the offending field of an invalid message', () => {
   assert.equal(decodeError(noGameId).field, 'body.game.id');
 });
 
+test('decoding rejects a receivedAt that is not an RFC 3339 date-time', () => {
+  const valid = decodeTurnMessage(encodeTurnMessage(record()).bytes);
+  assert.equal(decodeError({ ...valid, receivedAt: 'yesterday' }).field, 'receivedAt');
+  assert.equal(decodeError({ ...valid, receivedAt: '2026-01-02T03:04:05' }).field, 'receivedAt');
+});
+
 test('decoding rejects a message whose id does not match its game, snake, turn and kind', () => {
   const valid = decodeTurnMessage(encodeTurnMessage(record()).bytes);
   const err = decodeError({ ...valid, turn: 8 });
