@@ -20,7 +20,7 @@ export interface SnakeApiConfig {
   logLevel: string;
   /** SHUTDOWN_TIMEOUT_MS: how long in-flight work may take after SIGTERM, in ms; default 10000. */
   shutdownTimeoutMs: number;
-  /** DEFAULT_STRATEGY: the strategy for the root paths; default the strongest, cautious_carol. */
+  /** DEFAULT_STRATEGY: the strategy for the root paths; default the strongest, vigilant_vera. */
   defaultStrategy: string;
   /** PERSIST_MODE: async, sync or off; default async. */
   persistMode: PersistMode;
