@@ -237,6 +237,11 @@ readinessProbe:
       value: {{ not .Values.migrations.hook | quote }}
     - name: OTEL_SERVICE_NAME
       value: turn-persister
+    {{- if .Values.telemetry.otlpEndpoint }}
+    {{- /* A batch's insert span links every turn in it; the SDK keeps only 128 links unless told. */}}
+    - name: OTEL_SPAN_LINK_COUNT_LIMIT
+      value: {{ .Values.turnPersister.batchSize | int64 | quote }}
+    {{- end }}
     {{- include "snakepit.amqpUrlEnv" . | nindent 4 }}
     {{- include "snakepit.databaseUrlEnv" . | nindent 4 }}
   {{- /*
