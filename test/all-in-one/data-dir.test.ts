@@ -78,20 +78,41 @@ test('a DATA_DIR this user cannot write stops the start with a clear message and
   const dataDir = path.join(root, 'read-only');
   await mkdir(dataDir);
   await writeFile(path.join(dataDir, 'games-backup.txt'), 'precious');
-  // root writes anywhere, so the process runs as nobody then; anyone else gets a read-only folder.
-  const asNobody = process.getuid?.() === 0;
-  if (!asNobody) await chmod(dataDir, 0o555);
+  // root writes anywhere, so then the process runs as nobody (when nobody can read this clone);
+  // anyone else gets a read-only folder.
+  const asRoot = process.getuid?.() === 0;
+  const asNobody = asRoot && (await nobodyCanRun());
+  if (!asRoot) await chmod(dataDir, 0o555);
+  // A root that cannot switch users gets a folder the kernel refuses even to root.
+  const target = asRoot && !asNobody ? '/proc/1' : dataDir;
   const before = await snapshot(dataDir);
 
-  const { code, output } = await runOn(dataDir, asNobody);
+  const { code, output } = await runOn(target, asNobody);
 
   assert.equal(code, 1, output);
   assert.match(
     output,
-    new RegExp(`DATA_DIR ${dataDir} is not writable \\(EACCES\\); point DATA_DIR at a folder`),
+    new RegExp(
+      `DATA_DIR ${target} is not writable \\((EACCES|EPERM)\\); point DATA_DIR at a folder`,
+    ),
   );
   assert.deepEqual(await snapshot(dataDir), before);
 });
+
+/** Whether user nobody can read the entry file of this clone (a clone under /root cannot). */
+async function nobodyCanRun(): Promise<boolean> {
+  const child = spawn(
+    process.execPath,
+    ['-e', `require('fs').accessSync(${JSON.stringify(path.join(REPO_ROOT, ENTRY))})`],
+    {
+      uid: 65534,
+      gid: 65534,
+      stdio: 'ignore',
+    },
+  );
+  const [code] = (await once(child, 'close').catch(() => [1])) as [number | null];
+  return code === 0;
+}
 
 test('a DATA_DIR that is a file is refused as not a folder', async () => {
   const file = path.join(root, 'a-file');
