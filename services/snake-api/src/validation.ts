@@ -29,6 +29,10 @@ export function turnBody(res: Response): GameState {
  */
 export function validateTurnBody(kind: TurnKind) {
   return (req: Request, res: Response, next: NextFunction): void => {
+    if (hasNoBody(req)) {
+      next(new RequestError(400, 'body is required: the game state as JSON', '(body)'));
+      return;
+    }
     // express.json leaves the body undefined when the content type is not JSON; checking the
     // header only then keeps content-type parsing off the path of every good request.
     if (req.body === undefined && !req.is('application/json')) {
@@ -46,6 +50,15 @@ export function validateTurnBody(kind: TurnKind) {
     res.locals.state = result.state;
     next();
   };
+}
+
+/**
+ * No body, or an empty one (express.json parses that as `{}`): without a length or a chunked
+ * encoding there is no body, whatever the content type says.
+ */
+function hasNoBody(req: Request): boolean {
+  const length = req.get('content-length');
+  return length === '0' || (length === undefined && req.get('transfer-encoding') === undefined);
 }
 
 /**

@@ -132,6 +132,18 @@ test('a wrong content type answers 400 naming the content type', async () => {
   assert.match(answer.error, /application\/json/);
 });
 
+test('a POST without any body answers 400 saying the body is required', async () => {
+  const res = await fetch(`${base}/move`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+  });
+  assert.equal(res.status, 400);
+  assert.deepEqual(await res.json(), {
+    error: 'body is required: the game state as JSON',
+    field: '(body)',
+  });
+});
+
 test('a missing field answers 400 naming it', async () => {
   const state = JSON.parse(body()) as { board: { snakes: Record<string, unknown>[] } };
   delete state.board.snakes[0]?.health;
