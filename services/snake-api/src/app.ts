@@ -41,8 +41,8 @@ export function createApp(options: AppOptions): express.Express {
   app.set('etag', false);
   app.use(timing(options.metrics));
 
-  // One route per path (not a path array), so each route's pattern labels its own metrics.
-  for (const path of ['/', '/:strategy']) app.get(path, withStrategy(options), info);
+  // One route per path (not a path array), so each route's pattern labels its own metrics. The
+  // turn paths come first: `/:strategy` would otherwise take a GET /move as a strategy's name.
   const json = express.json({
     limit: options.maxBodyBytes,
     verify: (_req, res, buf) => {
@@ -51,7 +51,14 @@ export function createApp(options: AppOptions): express.Express {
   });
   for (const kind of ['start', 'move', 'end'] as const) {
     const stack = [withStrategy(options), json, validateTurnBody(kind), turnHandler(kind, options)];
-    for (const path of [`/${kind}`, `/:strategy/${kind}`]) app.post(path, ...stack);
+    for (const path of [`/${kind}`, `/:strategy/${kind}`]) {
+      app.post(path, ...stack);
+      app.all(path, methodNotAllowed('POST'));
+    }
+  }
+  for (const path of ['/', '/:strategy']) {
+    app.get(path, withStrategy(options), info);
+    app.all(path, methodNotAllowed('GET, HEAD'));
   }
 
   app.use(notFound);
@@ -169,6 +176,16 @@ async function handOver(options: AppOptions, record: TurnRecord): Promise<void> 
       'turn not stored',
     );
   }
+}
+
+/** 405 with an Allow header, for a known path asked with another method. */
+function methodNotAllowed(allow: string) {
+  return (req: Request, res: Response): void => {
+    res
+      .status(405)
+      .set('Allow', allow)
+      .json({ error: `${req.method} is not allowed on ${req.path}; use ${allow}` });
+  };
 }
 
 function notFound(req: Request, res: Response): void {

@@ -144,6 +144,28 @@ test('a POST without any body answers 400 saying the body is required', async ()
   });
 });
 
+test('another method on a turn path answers 405 allowing POST, whatever the strategy', async () => {
+  for (const [method, path] of [
+    ['GET', '/move'],
+    ['PUT', '/start'],
+    ['DELETE', '/random_valid/end'],
+    ['GET', '/no_such_strategy/move'],
+  ] as const) {
+    const res = await fetch(base + path, { method });
+    assert.equal(res.status, 405, `${method} ${path}`);
+    assert.equal(res.headers.get('allow'), 'POST');
+    assert.match(((await res.json()) as { error: string }).error, /use POST/);
+  }
+});
+
+test('a POST on an info path answers 405 allowing GET', async () => {
+  for (const path of ['/', '/random_valid']) {
+    const res = await post(base, path, body());
+    assert.equal(res.status, 405, path);
+    assert.equal(res.headers.get('allow'), 'GET, HEAD');
+  }
+});
+
 test('a missing field answers 400 naming it', async () => {
   const state = JSON.parse(body()) as { board: { snakes: Record<string, unknown>[] } };
   delete state.board.snakes[0]?.health;
