@@ -11,7 +11,13 @@
 // them back (the store skips any already stored). Plan: size DELIVERY_LIMIT for the restarts and
 // reconnects an outage can bring (pausing the consumer would not help: the turns at risk are the
 // ones already in hand).
-import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import amqp, {
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  type MessageProperties,
+  type Options,
+} from 'amqplib';
 import {
   amqpConnectUrl,
   declareTopology,
@@ -190,18 +196,26 @@ export class TurnConsumer {
         this.#options.topology.deadLetterExchange,
         '',
         msg.content,
-        {
-          persistent: true,
-          contentType: properties.contentType as string | undefined,
-          type: properties.type as string | undefined,
-          messageId: properties.messageId as string | undefined,
-          timestamp: properties.timestamp as number | undefined,
-          headers,
-        },
+        { ...republishOptions(properties), headers },
         (err) => (err ? reject(err as Error) : resolve()),
       );
     });
   }
+}
+
+/**
+ * The options that publish a message again (to the dead letters, or back from them) as it was
+ * first published: persistent, with its content type, type, id and timestamp; headers are not
+ * carried, the caller sets those it wants.
+ */
+export function republishOptions(properties: MessageProperties): Options.Publish {
+  return {
+    persistent: true,
+    contentType: properties.contentType as string | undefined,
+    type: properties.type as string | undefined,
+    messageId: properties.messageId as string | undefined,
+    timestamp: properties.timestamp as number | undefined,
+  };
 }
 
 /** Resolves after `ms` milliseconds, or at once when `signal` aborts. */

@@ -16,7 +16,7 @@ import {
   type Logger,
   type TurnTopology,
 } from '@snakepit/common';
-import { REASON_HEADER } from './consumer.ts';
+import { REASON_HEADER, republishOptions } from './consumer.ts';
 
 /** What one replay did. */
 export interface ReplayResult {
@@ -64,20 +64,9 @@ function republish(
   exchange: string,
   msg: amqp.GetMessage,
 ): Promise<void> {
-  const { properties } = msg;
   return new Promise((resolve, reject) => {
-    channel.publish(
-      exchange,
-      '',
-      msg.content,
-      {
-        persistent: true,
-        contentType: properties.contentType as string | undefined,
-        type: properties.type as string | undefined,
-        messageId: properties.messageId as string | undefined,
-        timestamp: properties.timestamp as number | undefined,
-      },
-      (err) => (err ? reject(err as Error) : resolve()),
+    channel.publish(exchange, '', msg.content, republishOptions(msg.properties), (err) =>
+      err ? reject(err as Error) : resolve(),
     );
   });
 }
