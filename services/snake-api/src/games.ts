@@ -24,6 +24,11 @@ export function rulesetLabel(state: GameState): string {
   return (GAME_TYPES as readonly string[]).includes(name) ? name : 'other';
 }
 
+/** The fields both lines of a game carry; the ruleset as sent, unbounded in a log line. */
+function gameLogFields(strategy: string, state: GameState) {
+  return { gameId: state.game.id, strategy, ruleset: state.game.ruleset.name, map: state.game.map };
+}
+
 /** Logs and counts a game start. */
 export function recordGameStart(
   logger: Logger,
@@ -31,16 +36,9 @@ export function recordGameStart(
   strategy: string,
   state: GameState,
 ): void {
-  const ruleset = state.game.ruleset.name;
   metrics.gamesStarted.inc({ strategy, ruleset: rulesetLabel(state) });
   logger.info(
-    {
-      gameId: state.game.id,
-      strategy,
-      ruleset,
-      map: state.game.map,
-      snakes: state.board.snakes.length,
-    },
+    { ...gameLogFields(strategy, state), snakes: state.board.snakes.length },
     'game started',
   );
 }
@@ -52,11 +50,7 @@ export function recordGameEnd(
   strategy: string,
   state: GameState,
 ): void {
-  const ruleset = state.game.ruleset.name;
   const result = gameResult(state);
   metrics.gamesEnded.inc({ strategy, ruleset: rulesetLabel(state), result });
-  logger.info(
-    { gameId: state.game.id, strategy, ruleset, map: state.game.map, turn: state.turn, result },
-    'game ended',
-  );
+  logger.info({ ...gameLogFields(strategy, state), turn: state.turn, result }, 'game ended');
 }
