@@ -83,7 +83,10 @@ export async function decideMove(
   const computeMs = performance.now() - started;
   if (computeMs > budgetMs) {
     // A synchronous strategy cannot be interrupted; its late answer is still the best we have.
-    options.logger.warn(
+    // With no budget at all (game.timeout within the reserve) every move is late by design: that
+    // is the client's setting, not a fault, and must not put a warn line on every move.
+    const level = budgetMs > 0 ? 'warn' : 'debug';
+    options.logger[level](
       { strategy: strategy.name, gameId: state.game.id, turn: state.turn, computeMs, budgetMs },
       'move computed past its deadline',
     );

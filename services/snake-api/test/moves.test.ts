@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { pino } from 'pino';
 import { createLogger } from '@snakepit/common';
 import { gameState } from '../../../test/helpers/api-boards.ts';
 import { gameResult } from '../src/games.ts';
@@ -59,6 +60,26 @@ test('the budget is game.timeout minus the reserve minus the time since arrival'
   });
   await decideMove(spy, cornered, { ...options, arrivedAt: performance.now() - 100 });
   assert.ok(budget > 200 && budget <= 250, `budget ${budget}`);
+});
+
+test('a game.timeout within the reserve logs no warning per move, only at debug', async () => {
+  const lines: { level: number; msg: string }[] = [];
+  const capture = pino(
+    { level: 'debug' },
+    { write: (l: string) => void lines.push(JSON.parse(l) as { level: number; msg: string }) },
+  );
+  const state = { ...cornered, game: { ...cornered.game, timeout: 100 } };
+  const slow = fake(() => {
+    const until = performance.now() + 2;
+    while (performance.now() < until);
+    return 'up';
+  });
+  const decision = await decideMove(slow, state, { ...options, logger: capture });
+  assert.equal(decision.budgetMs, 0);
+  assert.deepEqual(
+    lines.map((l) => [l.level, l.msg]),
+    [[20, 'move computed past its deadline']],
+  );
 });
 
 test('an unknown ruleset is played as standard with its settings', () => {
