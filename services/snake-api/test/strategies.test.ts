@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Direction, GameState } from '@snakepit/battlesnake';
-import { gameState, type BoardSpec } from '../../../test/helpers/api-boards.ts';
+import { gameState, type BoardSpec, type SnakeSpec } from '../../../test/helpers/api-boards.ts';
 import { rulesFor } from '../src/moves.ts';
 import { STRATEGIES, findStrategy } from '../src/strategies/index.ts';
 import type { Strategy } from '../src/strategies/index.ts';
@@ -25,6 +25,16 @@ async function answers(s: Strategy, spec: BoardSpec): Promise<Set<Direction>> {
 }
 
 const notRandom = STRATEGIES.filter((s) => s.name !== 'random');
+
+// Our snake of three in the middle of a 7x7 board, head at (3,3), going up: the start of most
+// boards below.
+const headUpAt33: SnakeSpec = {
+  body: [
+    [3, 3],
+    [3, 2],
+    [3, 1],
+  ],
+};
 
 // A 2x2 board filled by our snake: the only way out is onto the tail, which moves away this turn.
 const ownTailOnly: BoardSpec = {
@@ -121,26 +131,14 @@ test('random answers every direction, walls included', async () => {
 
 test('random_valid chooses among all the surviving moves, not always the same one', async () => {
   const seen = await answers(strategy('random_valid'), {
-    you: {
-      body: [
-        [3, 3],
-        [3, 2],
-        [3, 1],
-      ],
-    },
+    you: headUpAt33,
   });
   assert.deepEqual([...seen].sort(), ['left', 'right', 'up']);
 });
 
 // Our head at (3,3) going up; a longer enemy's head two squares above can also reach (3,4).
 const contested: BoardSpec = {
-  you: {
-    body: [
-      [3, 3],
-      [3, 2],
-      [3, 1],
-    ],
-  },
+  you: headUpAt33,
   others: [
     {
       body: [
@@ -160,40 +158,37 @@ test('blast_random_valid never moves where a longer head can meet it', async () 
   assert.ok(seen.size > 0);
 });
 
-test('blast_random_valid takes the square a shorter head may contest: it wins that collision', async () => {
-  const spec: BoardSpec = {
-    you: {
+// Our head at (3,3) going up, five long; a head three long two squares above: we would win a
+// collision at (3,4).
+const outgrown: BoardSpec = {
+  you: {
+    body: [
+      [3, 3],
+      [3, 2],
+      [3, 1],
+      [2, 1],
+      [1, 1],
+    ],
+  },
+  others: [
+    {
       body: [
-        [3, 3],
-        [3, 2],
-        [3, 1],
-        [2, 1],
-        [1, 1],
+        [3, 5],
+        [3, 6],
+        [4, 6],
       ],
     },
-    others: [
-      {
-        body: [
-          [3, 5],
-          [3, 6],
-          [4, 6],
-        ],
-      },
-    ],
-  };
-  const seen = await answers(strategy('blast_random_valid'), spec);
+  ],
+};
+
+test('blast_random_valid takes the square a shorter head may contest: it wins that collision', async () => {
+  const seen = await answers(strategy('blast_random_valid'), outgrown);
   assert.ok(seen.has('up'), `answered ${[...seen].join(', ')}`);
 });
 
 test('chase_closest_food heads for the nearest food', async () => {
   const spec: BoardSpec = {
-    you: {
-      body: [
-        [3, 3],
-        [3, 2],
-        [3, 1],
-      ],
-    },
+    you: headUpAt33,
     food: [
       [3, 5],
       [0, 0],
@@ -204,13 +199,7 @@ test('chase_closest_food heads for the nearest food', async () => {
 
 test('chase_closest_food goes around a body rather than into it', async () => {
   const spec: BoardSpec = {
-    you: {
-      body: [
-        [3, 3],
-        [3, 2],
-        [3, 1],
-      ],
-    },
+    you: headUpAt33,
     others: [
       {
         body: [
@@ -248,13 +237,7 @@ test('chase_closest_food finds food across the edge of a wrapped board', async (
 
 test('chase_closest_food detours around a hazard when the detour is short', async () => {
   const spec: BoardSpec = {
-    you: {
-      body: [
-        [3, 3],
-        [3, 2],
-        [3, 1],
-      ],
-    },
+    you: headUpAt33,
     hazards: [[3, 4]],
     food: [[3, 5]],
   };
@@ -267,13 +250,7 @@ test('chase_random_food goes for a food other than the closest in some games', a
   for (let g = 0; g < 40; g++) {
     const spec: BoardSpec = {
       gameId: `game-${g}`,
-      you: {
-        body: [
-          [3, 3],
-          [3, 2],
-          [3, 1],
-        ],
-      },
+      you: headUpAt33,
       food: [
         [3, 5],
         [0, 3],
@@ -287,13 +264,7 @@ test('chase_random_food goes for a food other than the closest in some games', a
 test('chase_random_food keeps the same target for the whole game', async () => {
   const spec: BoardSpec = {
     gameId: 'steady',
-    you: {
-      body: [
-        [3, 3],
-        [3, 2],
-        [3, 1],
-      ],
-    },
+    you: headUpAt33,
     food: [
       [3, 5],
       [0, 3],
@@ -306,13 +277,7 @@ test('chase_random_food keeps the same target for the whole game', async () => {
 
 test('cautious_carol chases the closest food when nobody contests it', async () => {
   const spec: BoardSpec = {
-    you: {
-      body: [
-        [3, 3],
-        [3, 2],
-        [3, 1],
-      ],
-    },
+    you: headUpAt33,
     food: [
       [3, 5],
       [0, 0],
@@ -327,27 +292,7 @@ test('cautious_carol leaves food that a longer head can also reach', async () =>
 });
 
 test('cautious_carol takes food that only a shorter head can also reach', async () => {
-  const spec: BoardSpec = {
-    you: {
-      body: [
-        [3, 3],
-        [3, 2],
-        [3, 1],
-        [2, 1],
-        [1, 1],
-      ],
-    },
-    others: [
-      {
-        body: [
-          [3, 5],
-          [3, 6],
-          [4, 6],
-        ],
-      },
-    ],
-    food: [[3, 4]],
-  };
+  const spec: BoardSpec = { ...outgrown, food: [[3, 4]] };
   assert.equal(await moveOf(strategy('cautious_carol'), gameState(spec)), 'up');
 });
 
