@@ -1,12 +1,10 @@
 // turn-persister under faults: killed mid-batch, its database away for ten seconds, its broker
 // connection cut. Each test ends by checking every turn is stored once: none lost, none twice.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
-import { createTestDatabase } from '../../services/turn-persister/test/database.ts';
+import type pg from 'pg';
 import { fixtureGame, type FixtureTurn } from '../../services/turn-persister/test/games-fixture.ts';
-import { createVhost, type TestVhost } from '../helpers/pipeline-processes.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 import {
   metric,
@@ -17,31 +15,11 @@ import {
   topologyEnv,
   topologyOf,
   turnCounts,
+  usePersisterTestFile,
   waitFor,
 } from './persister-harness.ts';
 
-let vhost: TestVhost;
-const cleanup: (() => Promise<unknown>)[] = [];
-
-before(async () => {
-  vhost = await createVhost('persister-faults');
-});
-
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-after(async () => {
-  await vhost.remove();
-});
-
-async function database(prefix: string) {
-  const db = await createTestDatabase(prefix);
-  cleanup.push(() => db.drop());
-  const pool = new pg.Pool({ connectionString: db.url(), max: 2 });
-  cleanup.push(() => pool.end());
-  return { db, pool };
-}
+const { vhost, defer, database } = usePersisterTestFile('persister-faults');
 
 /** `games` games of `moves` moves each, all won, as one list of turns. */
 function games(prefix: string, count: number, moves: number): FixtureTurn[] {
@@ -70,7 +48,7 @@ test('stores every turn exactly once when killed with SIGKILL mid-batch and rest
     ...names,
   };
   const first = await startPersister(env);
-  cleanup.push(() => first.stop('SIGKILL'));
+  defer(() => first.stop('SIGKILL'));
   const before = games('before', 10, 150);
   const later = games('later', 5, 100);
 
@@ -90,7 +68,7 @@ test('stores every turn exactly once when killed with SIGKILL mid-batch and rest
     later.map((t) => t.bytes),
   );
   const second = await startPersister(env);
-  cleanup.push(() => second.stop('SIGKILL'));
+  defer(() => second.stop('SIGKILL'));
   await assertStoredOnce(pool, before.length + later.length);
   const { rows } = await pool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM games WHERE result = 'won'`,
@@ -102,7 +80,7 @@ test('stores every turn exactly once when killed with SIGKILL mid-batch and rest
 test('stores every turn exactly once when PostgreSQL is unreachable for 10 seconds', async () => {
   const { db, pool } = await database('tp_pgdown');
   const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
-  cleanup.push(() => proxy.close());
+  defer(() => proxy.close());
   const names = topologyEnv('tp_pgdown');
   const topology = topologyOf(names);
   // The local server trusts every local connection: the password is there to be kept out of logs.
@@ -112,7 +90,7 @@ test('stores every turn exactly once when PostgreSQL is unreachable for 10 secon
     LOG_LEVEL: 'info',
     ...names,
   });
-  cleanup.push(() => persister.stop('SIGKILL'));
+  defer(() => persister.stop('SIGKILL'));
   const early = games('early', 2, 50);
   const during = games('during', 4, 80);
   await publish(
@@ -153,7 +131,7 @@ test('stores every turn exactly once when PostgreSQL is unreachable for 10 secon
 test('stores every turn exactly once when its broker connection is cut four times mid-stream', async () => {
   const { db, pool } = await database('tp_amqpcut');
   const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5672 });
-  cleanup.push(() => proxy.close());
+  defer(() => proxy.close());
   const names = topologyEnv('tp_amqpcut');
   const topology = topologyOf(names);
   const persister = await startPersister({
@@ -162,7 +140,7 @@ test('stores every turn exactly once when its broker connection is cut four time
     BATCH_SIZE: '100',
     ...names,
   });
-  cleanup.push(() => persister.stop('SIGKILL'));
+  defer(() => persister.stop('SIGKILL'));
   const turns = games('cut', 10, 100);
 
   // Four rounds: publish a quarter, then cut while the persister is taking it in.

@@ -1,10 +1,64 @@
 // What the turn-persister system tests share: the service as a real process against its own
 // database and queue names, publishing turns, and reading back rows, metrics and queues.
+import { after, afterEach, before } from 'node:test';
 import amqp from 'amqplib';
-import type pg from 'pg';
+import pg from 'pg';
 import { declareTopology, readTurnTopology, type TurnTopology } from '@snakepit/common';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../services/turn-persister/test/database.ts';
 import { startService, type ServiceProcess } from '../helpers/processes.ts';
-import { uniqueName } from '../helpers/pipeline-processes.ts';
+import { createVhost, uniqueName, type TestVhost } from '../helpers/pipeline-processes.ts';
+
+/** What a test file gets from usePersisterTestFile. */
+export interface PersisterTestFile {
+  /** The file's vhost, created before its first test and deleted after its last. */
+  vhost: Pick<TestVhost, 'url'>;
+  /** Runs `step` after the current test, before the steps deferred earlier in it. */
+  defer: (step: () => Promise<unknown>) => void;
+  /** A fresh database and a pool of two connections to it, both gone after the test. */
+  database: (prefix: string) => Promise<{ db: TestDatabase; pool: pg.Pool }>;
+}
+
+/**
+ * Registers a test file's hooks: one vhost named `<vhostPrefix>-<random>` for the whole file,
+ * and the deferred steps run after each test (so a failed test still stops its processes).
+ */
+export function usePersisterTestFile(vhostPrefix: string): PersisterTestFile {
+  let vhost: TestVhost | undefined;
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const defer = (step: () => Promise<unknown>) => {
+    cleanup.push(step);
+  };
+
+  before(async () => {
+    vhost = await createVhost(vhostPrefix);
+  });
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+  after(async () => {
+    await vhost?.remove();
+  });
+
+  return {
+    vhost: {
+      url: (port) => {
+        if (vhost === undefined) throw new Error('the vhost exists only once `before` has run');
+        return vhost.url(port);
+      },
+    },
+    defer,
+    database: async (prefix) => {
+      const db = await createTestDatabase(prefix);
+      defer(() => db.drop());
+      const pool = new pg.Pool({ connectionString: db.url(), max: 2 });
+      defer(() => pool.end());
+      return { db, pool };
+    },
+  };
+}
 
 /** Queue and exchange names of one test, as the environment variables that set them. */
 export function topologyEnv(prefix: string): Record<string, string> {

@@ -2,15 +2,9 @@
 // it dead-letters, and what it finishes on SIGTERM. One vhost for the file, one database and
 // one set of queue names per test.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
-import pg from 'pg';
+import { test } from 'node:test';
 import { REASON_HEADER } from '@snakepit/turn-persister/consumer';
-import {
-  createTestDatabase,
-  type TestDatabase,
-} from '../../services/turn-persister/test/database.ts';
 import { fixtureGame } from '../../services/turn-persister/test/games-fixture.ts';
-import { createVhost, type TestVhost } from '../helpers/pipeline-processes.ts';
 import type { ServiceProcess } from '../helpers/processes.ts';
 import {
   drainQueue,
@@ -21,30 +15,15 @@ import {
   topologyEnv,
   topologyOf,
   turnCounts,
+  usePersisterTestFile,
   waitFor,
 } from './persister-harness.ts';
 
-let vhost: TestVhost;
-const cleanup: (() => Promise<unknown>)[] = [];
-
-before(async () => {
-  vhost = await createVhost('persister-roundtrip');
-});
-
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-after(async () => {
-  await vhost.remove();
-});
+const { vhost, defer, database } = usePersisterTestFile('persister-roundtrip');
 
 /** A database, queue names and a running persister for one test. */
 async function setUp(prefix: string, env: Record<string, string> = {}) {
-  const db: TestDatabase = await createTestDatabase(prefix);
-  cleanup.push(() => db.drop());
-  const pool = new pg.Pool({ connectionString: db.url(), max: 2 });
-  cleanup.push(() => pool.end());
+  const { db, pool } = await database(prefix);
   const names = topologyEnv(prefix);
   const persister: ServiceProcess = await startPersister({
     AMQP_URL: vhost.url(),
@@ -53,7 +32,7 @@ async function setUp(prefix: string, env: Record<string, string> = {}) {
     ...names,
     ...env,
   });
-  cleanup.push(() => persister.stop('SIGKILL'));
+  defer(() => persister.stop('SIGKILL'));
   return { pool, persister, topology: topologyOf(names) };
 }
 
