@@ -1,15 +1,37 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Direction } from '@snakepit/battlesnake';
-import { gameState, type BoardSpec } from '../../../test/helpers/api-boards.ts';
+import {
+  gameState,
+  type BoardSpec,
+  type SnakeSpec,
+  type Square,
+} from '../../../test/helpers/api-boards.ts';
 import { deathCause } from '../src/death.ts';
 import { gameResult } from '../src/games.ts';
 
-/** The /end request after `spec`: the same game one turn on, with only `survivors` on the board. */
-function endAfter(spec: BoardSpec, you: BoardSpec['you'], survivors: BoardSpec['others'] = []) {
-  const end = gameState({ ...spec, turn: (spec.turn ?? 10) + 1, you, others: survivors });
+const STEP: Record<Direction, Square> = { up: [0, 1], down: [0, -1], left: [-1, 0], right: [1, 0] };
+
+/** `snake` one move on: a new head next to the old one, the tail square given up. */
+function moved(snake: SnakeSpec, move: Direction): SnakeSpec {
+  const [x, y] = snake.body[0] ?? assert.fail('a snake has a head');
+  const [dx, dy] = STEP[move];
+  return { ...snake, body: [[x + dx, y + dy], ...snake.body.slice(0, -1)] };
+}
+
+/**
+ * The cause the persister gives when our snake made `move` on `spec` and the /end request, one
+ * turn on, holds only `survivors`.
+ */
+function causeAfter(spec: BoardSpec, move: Direction, survivors: readonly SnakeSpec[] = []) {
+  const end = gameState({
+    ...spec,
+    turn: (spec.turn ?? 10) + 1,
+    you: moved(spec.you, move),
+    others: survivors,
+  });
   end.board.snakes = end.board.snakes.filter((s) => s.id !== 'you');
-  return end;
+  return deathCause(gameState(spec), move, end);
 }
 
 test('a snake that moved off the board died of a wall collision', () => {
@@ -22,14 +44,7 @@ test('a snake that moved off the board died of a wall collision', () => {
       ],
     },
   };
-  const end = endAfter(spec, {
-    body: [
-      [7, 3],
-      [6, 3],
-      [5, 3],
-    ],
-  });
-  assert.equal(deathCause(gameState(spec), 'right', end), 'wall-collision');
+  assert.equal(causeAfter(spec, 'right'), 'wall-collision');
 });
 
 test('a snake that turned into its own body died of a self collision', () => {
@@ -44,19 +59,18 @@ test('a snake that turned into its own body died of a self collision', () => {
       ],
     },
   };
-  const end = endAfter(spec, {
-    body: [
-      [3, 2],
-      [2, 2],
-      [2, 3],
-      [3, 3],
-      [3, 2],
-    ],
-  });
-  assert.equal(deathCause(gameState(spec), 'right', end), 'snake-self-collision');
+  assert.equal(causeAfter(spec, 'right'), 'snake-self-collision');
 });
 
 test('a snake that met a longer one head to head lost the head collision', () => {
+  const other: SnakeSpec = {
+    body: [
+      [4, 3],
+      [5, 3],
+      [6, 3],
+      [6, 4],
+    ],
+  };
   const spec: BoardSpec = {
     you: {
       body: [
@@ -65,40 +79,10 @@ test('a snake that met a longer one head to head lost the head collision', () =>
         [0, 3],
       ],
     },
-    others: [
-      {
-        body: [
-          [4, 3],
-          [5, 3],
-          [6, 3],
-          [6, 4],
-        ],
-      },
-    ],
+    others: [other],
   };
   // The other snake moved left onto (3, 3) as we moved right, and survived.
-  const end = endAfter(
-    spec,
-    {
-      body: [
-        [3, 3],
-        [2, 3],
-        [1, 3],
-      ],
-    },
-    [
-      {
-        body: [
-          [3, 3],
-          [4, 3],
-          [5, 3],
-          [6, 3],
-        ],
-      },
-    ],
-  );
-  const move: Direction = 'right';
-  assert.equal(deathCause(gameState(spec), move, end), 'head-collision');
+  assert.equal(causeAfter(spec, 'right', [moved(other, 'left')]), 'head-collision');
 });
 
 test('a snake the replay sees surviving gets no cause rather than a wrong one', () => {
@@ -111,20 +95,12 @@ test('a snake the replay sees surviving gets no cause rather than a wrong one', 
       ],
     },
   };
-  const end = endAfter(spec, {
-    body: [
-      [3, 3],
-      [2, 3],
-      [1, 3],
-    ],
-  });
-  assert.equal(deathCause(gameState(spec), 'right', end), null);
+  assert.equal(causeAfter(spec, 'right'), null);
 });
 
 test('a body the simulator cannot read gives no cause', () => {
   const spec: BoardSpec = { you: { body: [[6, 3]] }, ruleset: 'squad' };
-  const end = endAfter(spec, { body: [[7, 3]] });
-  assert.equal(deathCause(gameState(spec), 'right', end), null);
+  assert.equal(causeAfter(spec, 'right'), null);
 });
 
 test('the result is won alone, draw with nobody, lost otherwise, and won alive in solo', () => {
