@@ -98,9 +98,11 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       logger.info({ shutdownTimeoutMs: options.shutdownTimeoutMs }, 'shutting down');
       await withTimeout(options.onShutdown(), options.shutdownTimeoutMs, logger);
     },
-    onShutdown: () => {
+    // terminus re-raises the signal right after this; flush so the last lines are not lost
+    // when the logger writes asynchronously.
+    onShutdown: async () => {
       logger.info('shutdown complete');
-      return Promise.resolve();
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
     logger: (msg, err) => logger.error({ err }, msg),
   });

@@ -17,11 +17,17 @@ const REDACT_PATHS = [
  * `level` defaults to LOG_LEVEL's default, info; `service` becomes a field on every line.
  */
 export function createLogger(service: string, level = 'info'): Logger {
-  return pino({
-    level,
-    base: { service },
-    redact: { paths: REDACT_PATHS, censor: '***' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+  // Synchronous writes: logs are sparse (lifecycle, one line per game), and an asynchronous
+  // stream loses its last lines when a shutdown re-raises SIGTERM to end the process.
+  const destination = pino.destination({ dest: 1, sync: true });
+  return pino(
+    {
+      level,
+      base: { service },
+      redact: { paths: REDACT_PATHS, censor: '***' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
 }

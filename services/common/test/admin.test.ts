@@ -47,12 +47,12 @@ test('metrics expose the default process metrics labelled with the service', asy
   }
 });
 
-test('SIGTERM runs the shutdown hook and the process exits', async () => {
+test('SIGTERM runs the shutdown hook, logs the end of the shutdown, and the process exits', async () => {
   const script = `
     import { createLogger, createRegistry, startAdminServer } from '@snakepit/common';
     await startAdminServer({
       port: 0, host: '127.0.0.1', registry: createRegistry('t'), checks: [],
-      logger: createLogger('t', 'silent'), shutdownTimeoutMs: 2000,
+      logger: createLogger('t', 'info'), shutdownTimeoutMs: 2000,
       onShutdown: async () => { console.log('flushed'); },
     });
     console.log('listening');
@@ -68,5 +68,6 @@ test('SIGTERM runs the shutdown hook and the process exits', async () => {
     if (out.includes('listening') && !child.killed) child.kill('SIGTERM');
   });
   await once(child, 'exit');
-  assert.match(out, /listening\s+flushed/);
+  assert.match(out, /flushed/);
+  assert.match(out, /"msg":"shutdown complete"/);
 });
