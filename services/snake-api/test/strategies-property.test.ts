@@ -12,11 +12,11 @@ import {
   defaultRules,
   isGameOver,
   safeMoves,
-  type Direction,
   type GameType,
   type SimState,
 } from '@snakepit/battlesnake';
 import { requestFromSim } from '../../../test/helpers/api-boards.ts';
+import { randomSurvivingMoves } from '../../../test/helpers/random-play.ts';
 import { rulesFor } from '../src/moves.ts';
 import { STRATEGIES } from '../src/strategies/index.ts';
 
@@ -54,13 +54,7 @@ function playOut(s: Scenario): SimState {
   const ids = Array.from({ length: s.snakes }, (_, i) => `snake-${i}`);
   let state = createGame({ width: s.size, height: s.size, snakeIds: ids, rules, rng });
   for (let t = 0; t < s.turns; t++) {
-    const moves = new Map<string, Direction>();
-    for (const snake of state.snakes) {
-      const options = safeMoves(state, snake.id, rules);
-      const choices = options.length > 0 ? options : DIRECTIONS;
-      moves.set(snake.id, choices[Math.floor(rng.next() * choices.length)] as Direction);
-    }
-    const next = advance(state, moves, rules, rng);
+    const next = advance(state, randomSurvivingMoves(state, rules, rng), rules, rng);
     if (next.snakes.every((x) => x.elimination !== undefined)) break;
     state = next;
     if (isGameOver(state, rules)) break;

@@ -7,13 +7,10 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import {
-  DIRECTIONS,
   advance,
   createGame,
   createRng,
   defaultRules,
-  safeMoves,
-  type Direction,
   type GameState,
   type SimState,
 } from '@snakepit/battlesnake';
@@ -21,6 +18,7 @@ import { rulesFor } from '../../../services/snake-api/src/moves.ts';
 import { STRATEGIES } from '../../../services/snake-api/src/strategies/index.ts';
 import { requestFromSim } from '../../helpers/api-boards.ts';
 import { freePort, startService, type ServiceProcess } from '../../helpers/processes.ts';
+import { randomSurvivingMoves } from '../../helpers/random-play.ts';
 import type { BenchSuite } from '../run.ts';
 import { percentile, printTable } from '../table.ts';
 
@@ -40,13 +38,7 @@ function positions(size: number, snakes: number, fromTurn: number, count: number
   let state: SimState = createGame({ width: size, height: size, snakeIds: ids, rules, rng });
   const found: GameState[] = [];
   while (found.length < count) {
-    const moves = new Map<string, Direction>();
-    for (const s of state.snakes) {
-      const safe = safeMoves(state, s.id, rules);
-      const choices = safe.length > 0 ? safe : DIRECTIONS;
-      moves.set(s.id, choices[Math.floor(rng.next() * choices.length)] as Direction);
-    }
-    const next = advance(state, moves, rules, rng);
+    const next = advance(state, randomSurvivingMoves(state, rules, rng), rules, rng);
     const alive = next.snakes.filter((s) => s.elimination === undefined);
     if (alive.length < 2) break;
     state = next;

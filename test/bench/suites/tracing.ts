@@ -12,17 +12,11 @@
 // measures a strategy that computes almost nothing, where the overhead shows most; the default
 // is the root /move (the strongest strategy).
 import autocannon from 'autocannon';
-import {
-  DIRECTIONS,
-  advance,
-  createGame,
-  createRng,
-  defaultRules,
-  safeMoves,
-} from '@snakepit/battlesnake';
-import type { Direction, GameState, SimState } from '@snakepit/battlesnake';
+import { advance, createGame, createRng, defaultRules } from '@snakepit/battlesnake';
+import type { GameState, SimState } from '@snakepit/battlesnake';
 import { requestFromSim } from '../../helpers/api-boards.ts';
 import { startOtlpReceiver } from '../../helpers/otlp-receiver.ts';
+import { randomSurvivingMoves } from '../../helpers/random-play.ts';
 import { freePort, startService, type ServiceProcess } from '../../helpers/processes.ts';
 import type { BenchSuite } from '../run.ts';
 import { percentile, printTable } from '../table.ts';
@@ -40,13 +34,7 @@ function midGameRequest(): GameState {
   const ids = ['you', 's1', 's2', 's3'];
   let state: SimState = createGame({ width: 11, height: 11, snakeIds: ids, rules, rng });
   for (let turn = 0; turn < 40; turn++) {
-    const moves = new Map<string, Direction>();
-    for (const s of state.snakes) {
-      const safe = safeMoves(state, s.id, rules);
-      const choices = safe.length > 0 ? safe : DIRECTIONS;
-      moves.set(s.id, choices[Math.floor(rng.next() * choices.length)] as Direction);
-    }
-    const next = advance(state, moves, rules, rng);
+    const next = advance(state, randomSurvivingMoves(state, rules, rng), rules, rng);
     if (next.snakes.filter((s) => s.elimination === undefined).length < 2) break;
     state = next;
   }
