@@ -1,6 +1,6 @@
 // Turn messages for tests and benchmarks: whole games as snake-api would publish them, with the
 // ending chosen by the caller, encoded with the shared encoder.
-import type { Battlesnake, Coord, GameState } from '@snakepit/battlesnake';
+import type { Battlesnake, Coord, Game, GameState } from '@snakepit/battlesnake';
 import { encodeTurnMessage, type TurnKind, type TurnRecord } from '@snakepit/common';
 
 /** How a fixture game ends for our snake ("none": its /end never came). */
@@ -86,6 +86,26 @@ function snake(id: string, x: number, y: number, padding = ''): Battlesnake {
   };
 }
 
+/** The `game` object of a fixture request: a custom standard game with the engine's defaults. */
+export function fixtureGameObject(gameId: string): Game {
+  return {
+    id: gameId,
+    ruleset: {
+      name: 'standard',
+      version: 'v1.2.3',
+      settings: {
+        foodSpawnChance: 15,
+        minimumFood: 1,
+        hazardDamagePerTurn: 14,
+        royale: { shrinkEveryNTurns: 25 },
+      },
+    },
+    map: 'standard',
+    timeout: 500,
+    source: 'custom',
+  };
+}
+
 function request(
   gameId: string,
   turn: number,
@@ -94,22 +114,7 @@ function request(
   you: Battlesnake,
 ): GameState {
   return {
-    game: {
-      id: gameId,
-      ruleset: {
-        name: 'standard',
-        version: 'v1.2.3',
-        settings: {
-          foodSpawnChance: 15,
-          minimumFood: 1,
-          hazardDamagePerTurn: 14,
-          royale: { shrinkEveryNTurns: 25 },
-        },
-      },
-      map: 'standard',
-      timeout: 500,
-      source: 'custom',
-    },
+    game: fixtureGameObject(gameId),
     turn,
     board: { width, height: 5, food: [], hazards: [], snakes },
     you,

@@ -24,6 +24,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from '../../../services/turn-persister/test/database.ts';
+import { fixtureGameObject } from '../../../services/turn-persister/test/games-fixture.ts';
 import type { BenchSuite } from '../run.ts';
 import { printTable } from '../table.ts';
 
@@ -57,22 +58,7 @@ function requestBody(gameId: string, turn: number): GameState {
   };
   const snakes = [snake(), snake(), snake(), snake()];
   return {
-    game: {
-      id: gameId,
-      ruleset: {
-        name: 'standard',
-        version: 'v1.2.3',
-        settings: {
-          foodSpawnChance: 15,
-          minimumFood: 1,
-          hazardDamagePerTurn: 14,
-          royale: { shrinkEveryNTurns: 25 },
-        },
-      },
-      map: 'standard',
-      timeout: 500,
-      source: 'league',
-    },
+    game: { ...fixtureGameObject(gameId), source: 'league' },
     turn,
     board: { width: 11, height: 11, food: [square(), square(), square()], hazards: [], snakes },
     you: snakes[0] as Battlesnake,
