@@ -186,15 +186,17 @@ test('blast_random_valid takes the square a shorter head may contest: it wins th
   assert.ok(seen.has('up'), `answered ${[...seen].join(', ')}`);
 });
 
+// The nearest food two squares straight ahead, the other in a far corner; nobody else on board.
+const foodAhead: BoardSpec = {
+  you: headUpAt33,
+  food: [
+    [3, 5],
+    [0, 0],
+  ],
+};
+
 test('chase_closest_food heads for the nearest food', async () => {
-  const spec: BoardSpec = {
-    you: headUpAt33,
-    food: [
-      [3, 5],
-      [0, 0],
-    ],
-  };
-  assert.equal(await moveOf(strategy('chase_closest_food'), gameState(spec)), 'up');
+  assert.equal(await moveOf(strategy('chase_closest_food'), gameState(foodAhead)), 'up');
 });
 
 test('chase_closest_food goes around a body rather than into it', async () => {
@@ -276,14 +278,7 @@ test('chase_random_food keeps the same target for the whole game', async () => {
 });
 
 test('cautious_carol chases the closest food when nobody contests it', async () => {
-  const spec: BoardSpec = {
-    you: headUpAt33,
-    food: [
-      [3, 5],
-      [0, 0],
-    ],
-  };
-  assert.equal(await moveOf(strategy('cautious_carol'), gameState(spec)), 'up');
+  assert.equal(await moveOf(strategy('cautious_carol'), gameState(foodAhead)), 'up');
 });
 
 test('cautious_carol leaves food that a longer head can also reach', async () => {
