@@ -100,6 +100,13 @@ describe('tournament options and schedule', () => {
       },
     );
   });
+
+  it('refuses an unknown option as a usage error that points at --help', () => {
+    assert.throws(
+      () => parseOptions(['--bogus']),
+      (err: unknown) => err instanceof UsageError && /--bogus.*--help/.test(err.message),
+    );
+  });
 });
 
 describe('in-process games', () => {

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { playThroughCli } from './cli.ts';
 import type { GameResult, GameSpec } from './game.ts';
-import { UsageError, parseOptions, type TournamentOptions } from './options.ts';
+import { USAGE, UsageError, parseOptions, wantsHelp, type TournamentOptions } from './options.ts';
 import { progressBar } from './progress.ts';
 import { gameSpecs, strategiesByName } from './schedule.ts';
 import { startServers } from './servers.ts';
@@ -12,6 +12,10 @@ import { playInProcess } from './sim.ts';
 import { draws, standings, standingsTable } from './stats.ts';
 
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    console.log(USAGE);
+    return;
+  }
   const options = parseOptions(process.argv.slice(2));
   checkStrategies(options);
   const specs = gameSpecs(options);

@@ -42,9 +42,50 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** What `npm run tournament -- --help` prints. */
+export const USAGE = `usage: npm run tournament -- [options]
+  --strategies a,b,...   strategies; seats cycle through them (vigilant_vera,cautious_carol)
+  --games N              games to play (20)
+  --snakes N             snakes per game (one per strategy)
+  --type T               standard, solo, royale, constrictor, wrapped, wrapped_constrictor (standard)
+  --size WxH | N         board size, up to 25 (11x11)
+  --map NAME             map (standard; the simulator only simulates the standard map's food)
+  --seed N               game i is played from seed + i (1)
+  --parallel N           games at once: worker threads (sim) or CLI processes (cli) (1)
+  --mode sim|cli         in-process simulator, or the official CLI over HTTP (sim)
+  --budget-ms N          sim: ms each move may take (350)
+  --timeout-ms N         cli: the engine's move timeout (500)
+  --url name=URL         cli: play a strategy at a running server (repeatable)
+  --max-turns N          sim: a game still going after this many turns is a draw (1000)
+  --out FILE             JSON results (.tournaments/<time>.json)`;
+
+/** True when the command line asks for the usage text. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 /** Reads the options from `argv` (without node and the script). Throws UsageError. */
 export function parseOptions(argv: string[]): TournamentOptions {
-  const { values } = parseArgs({
+  const { values } = parseArgsOrExplain(argv);
+  return fromValues(values);
+}
+
+function parseArgsOrExplain(argv: string[]) {
+  try {
+    return parseCommandLine(argv);
+  } catch (err) {
+    // node:util's parseArgs throws TypeErrors coded ERR_PARSE_ARGS_* for unknown options and
+    // missing values; they are the user's mistake, not a crash.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError(`${(err as Error).message}; see npm run tournament -- --help`);
+    }
+    throw err;
+  }
+}
+
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
     args: argv,
     strict: true,
     options: {
@@ -64,6 +105,9 @@ export function parseOptions(argv: string[]): TournamentOptions {
       out: { type: 'string' },
     },
   });
+}
+
+function fromValues(values: ReturnType<typeof parseCommandLine>['values']): TournamentOptions {
   const strategies = values.strategies
     .split(',')
     .map((s) => s.trim())
