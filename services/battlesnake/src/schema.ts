@@ -24,7 +24,16 @@ export const MAX_BODY_LENGTH = MAX_BOARD_SIDE * MAX_BOARD_SIDE + 2;
 /** Most hazard entries accepted: hazards may stack, up to four copies per square in practice. */
 export const MAX_HAZARDS = MAX_BOARD_SIDE * MAX_BOARD_SIDE * 4;
 
+/**
+ * Longest game or snake id accepted, in characters (the engine sends 36-character UUIDs). Both
+ * ids go into the turn's message id, which PostgreSQL keeps in a unique btree index whose entries
+ * hold at most 2704 bytes: 256 characters are at most 1024 bytes of UTF-8 each, so the message id
+ * stays near 2 KB even when every character takes four bytes.
+ */
+export const MAX_ID_LENGTH = 256;
+
 const text = { type: 'string', maxLength: 1024 };
+const id = { type: 'string', maxLength: MAX_ID_LENGTH };
 const int = (minimum: number, maximum: number) => ({ type: 'integer', minimum, maximum });
 
 const coord = {
@@ -37,7 +46,7 @@ const snake = {
   type: 'object',
   required: ['id', 'health', 'body', 'head', 'length'],
   properties: {
-    id: text,
+    id,
     name: text,
     health: int(0, 100),
     body: { type: 'array', minItems: 1, maxItems: MAX_BODY_LENGTH, items: coord },
@@ -88,7 +97,7 @@ export const GAME_STATE_SCHEMA = {
       type: 'object',
       required: ['id', 'ruleset', 'timeout'],
       properties: {
-        id: text,
+        id,
         ruleset: {
           type: 'object',
           required: ['name', 'settings'],

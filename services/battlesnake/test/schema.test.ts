@@ -102,3 +102,17 @@ test('a you off the board is accepted unless it must be on the board', () => {
   assert.equal(validateGameState(body).ok, true);
   assert.equal(problem(body, { youOnBoard: true }), 'you.id must name one of board.snakes');
 });
+
+test('a game id longer than 256 characters is rejected, naming the field', () => {
+  const body = cli();
+  body.game.id = '\u4e00'.repeat(257);
+  assert.equal(problem(body), 'game.id must NOT have more than 256 characters');
+  body.game.id = '\u4e00'.repeat(256);
+  assert.equal(validateGameState(body).ok, true);
+});
+
+test('a snake id longer than 256 characters is rejected, naming the field', () => {
+  const body = cli();
+  body.you.id = 'x'.repeat(257);
+  assert.equal(problem(body), 'you.id must NOT have more than 256 characters');
+});

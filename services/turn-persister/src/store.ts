@@ -122,10 +122,10 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-// Which failures are final, in one place. Class 22 (data exception) and 23 (integrity) come from
-// the row itself. 28 (authentication), 3D (no such database) and 42 (missing table or column,
+// Which failures are final, in one place. Class 22 (data exception), 23 (integrity) and 54
+// (program limit exceeded: a key too large for its btree index) come from the row itself. 28 (authentication), 3D (no such database) and 42 (missing table or column,
 // permission) need a person. Everything else, connection errors included, is a fault that passes.
-const ROW_CLASSES = new Set(['22', '23']);
+const ROW_CLASSES = new Set(['22', '23', '54']);
 const OPERATOR_CLASSES = new Set(['28', '3D', '42']);
 
 function sqlState(err: unknown): string | undefined {

@@ -104,6 +104,18 @@ describe('storeTurns', () => {
     await assert.rejects(storeTurns(pool, bad), TurnRejectedError);
     assert.equal(await gameRow('refused'), undefined);
   });
+
+  test('refuses a row whose message id is too large for its unique index', async () => {
+    const [row] = rowsOf({ gameId: 'huge-id', ending: 'none', moves: 0 });
+    assert.ok(row);
+    // Random CJK characters neither fit a btree entry (2704 bytes) nor compress below it.
+    const huge = Array.from({ length: 1200 }, (_, i) =>
+      String.fromCodePoint(0x4e00 + ((i * 7919) % 20000)),
+    ).join('');
+    const err = await storeTurns(pool, [{ ...row, messageId: huge }]).catch((e: unknown) => e);
+    assert.ok(err instanceof TurnRejectedError, String(err));
+    assert.equal(err.code, '54000');
+  });
 });
 
 describe('games rows', () => {
