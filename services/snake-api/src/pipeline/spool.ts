@@ -315,9 +315,7 @@ export class Spool {
       await this.flush();
     }
     await this.#closeHandleOf(segment);
-    const { records, torn } = parseSegment(
-      await readFile(segment.file).catch(() => Buffer.alloc(0)),
-    );
+    const { records, torn } = parseSegment(await readSegmentFile(segment.file));
     if (torn) this.#events.onTornSegment?.(segment.file);
     // What is on disk is the truth: a torn tail or a failed write means fewer records.
     segment.records = records.length;
@@ -340,6 +338,22 @@ export class Spool {
     this.#segments.splice(index, 1);
     if (this.#reading?.segment === segment) this.#reading = undefined;
     await unlink(segment.file).catch(() => undefined);
+  }
+}
+
+/**
+ * A segment's bytes; a missing file holds no records. Any other failure (EMFILE, EIO) throws, so
+ * the segment is kept and read again on the next replay instead of passing for empty.
+ */
+async function readSegmentFile(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+    throw new Error(
+      `spool: cannot read segment ${file} (${String(err)}); it is kept and read again on the next replay`,
+      { cause: err },
+    );
   }
 }
 
