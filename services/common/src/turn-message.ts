@@ -48,11 +48,20 @@ export interface TurnIdentity {
 }
 
 /**
- * The stable message id of a turn: `<gameId>/<snakeId>/<turn>/<kind>`. The engine may retry a
- * request; both copies get the same id, and the persister keeps one.
+ * The stable message id of a turn: `<gameId>/<snakeId>/<turn>/<kind>`, with `%` and `/` in the
+ * ids written as `%25` and `%2F` so that no two identities share an id (game `a/b` with snake `c`
+ * against game `a` with snake `b/c`). The engine may retry a request; both copies get the same
+ * id, and the persister keeps one.
  */
 export function turnMessageId({ gameId, snakeId, turn, kind }: TurnIdentity): string {
-  return `${gameId}/${snakeId}/${turn}/${kind}`;
+  return `${escapeIdPart(gameId)}/${escapeIdPart(snakeId)}/${turn}/${kind}`;
+}
+
+// Only the separator and the escape character are escaped, not all of encodeURIComponent: an
+// escaped character takes 3 bytes, no more than a character of UTF-8 may, so the id's byte length
+// stays within what the schema's id bound promises the unique index.
+function escapeIdPart(part: string): string {
+  return part.replace(/[%/]/g, (c) => (c === '%' ? '%25' : '%2F'));
 }
 
 /**

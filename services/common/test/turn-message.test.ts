@@ -141,3 +141,18 @@ test('decoding rejects a message whose id does not match its game, snake, turn a
   assert.equal(err.field, 'id');
   assert.match(err.message, /does not match/);
 });
+
+test('ids holding a slash or a percent sign give every game and snake its own message id', () => {
+  const id = (gameId: string, snakeId: string) =>
+    turnMessageId({ gameId, snakeId, turn: 3, kind: 'move' });
+  assert.notEqual(id('a/b', 'c'), id('a', 'b/c'));
+  assert.notEqual(id('a%2Fb', 'c'), id('a/b', 'c'));
+  assert.equal(id('a/b', 'c%'), 'a%2Fb/c%25/3/move');
+});
+
+test('a message whose game id holds a slash decodes with its own id', () => {
+  const slashed = record();
+  slashed.body = { ...slashed.body, game: { ...slashed.body.game, id: 'a/b' } };
+  const message = decodeTurnMessage(encodeTurnMessage(slashed).bytes);
+  assert.equal(message.id, 'a%2Fb/gs_snake1/7/move');
+});
