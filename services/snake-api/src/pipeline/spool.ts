@@ -61,6 +61,10 @@ interface Segment {
   /** Offsets of records confirmed so far. */
   confirmed: Set<number>;
   sealed: boolean;
+  /** Records queued for this segment and not yet written and synced. */
+  pending: number;
+  /** Called once `pending` drops to zero. */
+  onWritten: (() => void)[];
 }
 
 const HEADER_BYTES = 8;
@@ -175,6 +179,7 @@ export class Spool {
     const segment = this.#activeSegment();
     segment.bytes += frame.length;
     segment.records += 1;
+    segment.pending += 1;
     this.#queue.push({ segment, frame });
     this.#writing ??= this.#writeLoop();
     return true;
@@ -243,6 +248,8 @@ export class Spool {
         records: records.length,
         confirmed: new Set(),
         sealed: true,
+        pending: 0,
+        onWritten: [],
       });
       this.#nextSeq = seq + 1;
     }
@@ -262,6 +269,8 @@ export class Spool {
       records: 0,
       confirmed: new Set<number>(),
       sealed: false,
+      pending: 0,
+      onWritten: [],
     };
     this.#segments.push(segment);
     return segment;
@@ -275,6 +284,7 @@ export class Spool {
         const file = await this.#handleFor(segment);
         await file.write(Buffer.concat(batch.map((item) => item.frame)));
         await file.datasync();
+        this.#written(segment, batch.length);
       }
     } catch (err) {
       // A full or failing disk: keep what is written, refuse new appends (they are counted as
@@ -282,6 +292,7 @@ export class Spool {
       // until their segment is replayed, which finds only what reached the disk.
       this.#writeError = err;
       this.#queue = [];
+      for (const segment of this.#segments) this.#written(segment, segment.pending);
     } finally {
       this.#writing = undefined;
     }
@@ -310,14 +321,16 @@ export class Spool {
       (s) => s.seq > this.#readPastSeq && s.records > s.confirmed.size,
     );
     if (!segment) return undefined;
-    if (!segment.sealed) {
-      segment.sealed = true;
-      await this.flush();
-    }
+    // Sealed first, so no record joins it; then read only once the records queued for it are on
+    // disk, so none is deleted unread. Waiting for this segment alone, not for the writer to go
+    // idle: under steady load new turns keep the writer busy with the next segment.
+    segment.sealed = true;
+    await this.#writtenOut(segment);
     await this.#closeHandleOf(segment);
     const { records, torn } = parseSegment(await readSegmentFile(segment.file));
     if (torn) this.#events.onTornSegment?.(segment.file);
-    // What is on disk is the truth: a torn tail or a failed write means fewer records.
+    // Every record appended to it has been written by now, so the file can hold fewer only when
+    // it was damaged (a torn tail) or a write failed: what is on disk is what can replay.
     segment.records = records.length;
     if (records.length === 0) {
       await this.#deleteIfDone(segment);
@@ -325,6 +338,18 @@ export class Spool {
     }
     this.#reading = { segment, records, next: 0 };
     return this.#reading;
+  }
+
+  /** Resolves once every record queued for `segment` is written and synced. */
+  #writtenOut(segment: Segment): Promise<void> {
+    if (segment.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => segment.onWritten.push(resolve));
+  }
+
+  #written(segment: Segment, records: number): void {
+    segment.pending -= records;
+    if (segment.pending > 0) return;
+    for (const resolve of segment.onWritten.splice(0)) resolve();
   }
 
   async #closeHandleOf(segment: Segment): Promise<void> {
