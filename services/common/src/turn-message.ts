@@ -3,6 +3,7 @@
 //
 // Wire form: a JSON object whose last member is the request body exactly as received, so the
 // encoder splices the raw bytes in instead of serialising the parsed body a second time.
+import { isUtf8 } from 'node:buffer';
 import { Ajv } from 'ajv';
 import type { Direction, GameState } from '@snakepit/battlesnake';
 import type { TurnKind, TurnRecord } from './turn.ts';
@@ -170,17 +171,27 @@ function messageHead(record: TurnRecord): Omit<TurnMessage, 'body'> {
 
 /**
  * Encodes a record as message bytes. The body is `record.rawBody` spliced in verbatim (it was
- * parsed from exactly those bytes, so it is valid JSON); nothing else of the request is copied.
+ * parsed from exactly those bytes, so it is valid JSON) less a leading byte order mark; raw bytes
+ * that are empty or not UTF-8 are replaced by the body serialised again. Nothing else of the
+ * request is copied.
  */
 export function encodeTurnMessage(record: TurnRecord): { id: string; bytes: Buffer } {
   const head = messageHead(record);
   // `{"schemaVersion":1,...,"receivedAt":"..."}` without its closing brace, then the body.
   const headJson = JSON.stringify(head);
   const prefix = Buffer.from(`${headJson.slice(0, -1)},"body":`);
-  return { id: head.id, bytes: Buffer.concat([prefix, record.rawBody, CLOSE_BRACE]) };
+  return { id: head.id, bytes: Buffer.concat([prefix, bodyBytes(record), CLOSE_BRACE]) };
 }
 
 const CLOSE_BRACE = Buffer.from('}');
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+// A message is UTF-8 JSON, and JSON may not start with a BOM; the raw bytes qualify only if
+// they are UTF-8 once a BOM is cut off (snake-api keeps no raw bytes for a body sent as UTF-16).
+function bodyBytes({ rawBody, body }: TurnRecord): Buffer {
+  const raw = rawBody.subarray(0, 3).equals(BOM) ? rawBody.subarray(3) : rawBody;
+  return raw.length > 0 && isUtf8(raw) ? raw : Buffer.from(JSON.stringify(body));
+}
 
 /**
  * Parses and validates message bytes. Throws `TurnMessageError` naming the first bad field when

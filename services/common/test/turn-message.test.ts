@@ -156,3 +156,18 @@ test('a message whose game id holds a slash decodes with its own id', () => {
   const message = decodeTurnMessage(encodeTurnMessage(slashed).bytes);
   assert.equal(message.id, 'a%2Fb/gs_snake1/7/move');
 });
+
+test('a body whose raw bytes start with a byte order mark is stored without it', () => {
+  const withBom = record();
+  const raw = withBom.rawBody;
+  withBom.rawBody = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), raw]);
+  const bytes = encodeTurnMessage(withBom).bytes;
+  assert.ok(bytes.includes(raw));
+  assert.deepEqual(decodeTurnMessage(bytes).body, JSON.parse(raw.toString()));
+});
+
+test('a body whose raw bytes are not UTF-8 is stored as the parsed body', () => {
+  const latin1 = record();
+  latin1.rawBody = Buffer.from([0x7b, 0xe9, 0x7d]);
+  assert.deepEqual(decodeTurnMessage(encodeTurnMessage(latin1).bytes).body, latin1.body);
+});

@@ -45,8 +45,8 @@ export function createApp(options: AppOptions): express.Express {
   // turn paths come first: `/:strategy` would otherwise take a GET /move as a strategy's name.
   const json = express.json({
     limit: options.maxBodyBytes,
-    verify: (_req, res, buf) => {
-      locals(res as Response).rawBody = buf;
+    verify: (req, res, buf) => {
+      if (isUtf8Body(req as Request)) locals(res as Response).rawBody = buf;
     },
   });
   for (const kind of ['start', 'move', 'end'] as const) {
@@ -64,6 +64,16 @@ export function createApp(options: AppOptions): express.Express {
   app.use(notFound);
   app.use(errorHandler(options));
   return app;
+}
+
+/**
+ * Whether the body's bytes are UTF-8 (the charset JSON is sent in unless it says otherwise), so
+ * that the message can carry them verbatim. A body sent as UTF-16 is not kept: the encoder then
+ * writes the parsed body instead.
+ */
+function isUtf8Body(req: Request): boolean {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1];
+  return charset === undefined || /^utf-?8$/i.test(charset);
 }
 
 /** Records arrival time, and the request duration once the response is sent. */

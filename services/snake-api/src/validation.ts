@@ -47,9 +47,36 @@ export function validateTurnBody(kind: TurnKind) {
       next(new RequestError(400, result.message, result.field));
       return;
     }
+    const nul = nulField(req.body, res.locals.rawBody as Buffer | undefined);
+    if (nul !== undefined) {
+      next(new RequestError(400, `${nul} must not contain \\u0000 (NUL)`, nul));
+      return;
+    }
     res.locals.state = result.state;
     next();
   };
+}
+
+/**
+ * The path of the first string or key holding U+0000, which PostgreSQL's jsonb cannot store and
+ * no engine sends. JSON can write that character only as the escape `\u0000`, so a body whose
+ * raw bytes lack it is not walked.
+ */
+function nulField(body: unknown, rawBody: Buffer | undefined): string | undefined {
+  if (rawBody !== undefined && !rawBody.includes('\\u0000')) return undefined;
+  return nulAt(body, '');
+}
+
+function nulAt(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? path || '(body)' : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    if (key.includes('\0')) return at;
+    const found = nulAt(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**

@@ -1,7 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GameState } from '@snakepit/battlesnake';
-import { createLogger, createRegistry, type TurnRecord, type TurnSink } from '@snakepit/common';
+import {
+  createLogger,
+  createRegistry,
+  decodeTurnMessage,
+  encodeTurnMessage,
+  type TurnRecord,
+  type TurnSink,
+} from '@snakepit/common';
 import type { Registry } from 'prom-client';
 import { pino } from 'pino';
 import { gameState } from '../../../test/helpers/api-boards.ts';
@@ -116,6 +123,41 @@ test('every answered start, move and end reaches the sink with the raw body', as
   );
   assert.ok(['up', 'down', 'left', 'right'].includes(recorded.turns[1]?.move ?? ''));
   assert.equal(typeof recorded.turns[1]?.computeMs, 'number');
+});
+
+test('a body sent with a byte order mark or as UTF-16 becomes a message that decodes', async () => {
+  const payload = body();
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(payload)]);
+  const cases: [Buffer, string][] = [
+    [bom, 'application/json'],
+    [Buffer.from(payload, 'utf16le'), 'application/json; charset=utf-16le'],
+  ];
+  for (const [bytes, type] of cases) {
+    recorded.turns.length = 0;
+    const res = await fetch(`${base}/move`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: bytes,
+    });
+    assert.equal(res.status, 200, type);
+    const [turn] = recorded.turns;
+    assert.ok(turn);
+    const message = decodeTurnMessage(encodeTurnMessage(turn).bytes);
+    assert.deepEqual(message.body, JSON.parse(payload));
+  }
+});
+
+test('a string holding \\u0000 answers 400 naming the field', async () => {
+  const state = JSON.parse(body()) as { board: { snakes: Record<string, unknown>[] } };
+  const snake = state.board.snakes[0];
+  assert.ok(snake);
+  snake.name = 'a\0b';
+  const res = await post(base, '/move', JSON.stringify(state));
+  assert.equal(res.status, 400);
+  assert.deepEqual(await res.json(), {
+    error: 'board.snakes[0].name must not contain \\u0000 (NUL)',
+    field: 'board.snakes[0].name',
+  });
 });
 
 test('malformed JSON answers 400 naming the body', async () => {
