@@ -58,6 +58,8 @@ COPY --from=build /app/services/snake-api/package.json services/snake-api/
 COPY --from=build /app/services/snake-api/dist services/snake-api/dist
 COPY --from=build /app/services/turn-persister/package.json services/turn-persister/
 COPY --from=build /app/services/turn-persister/dist services/turn-persister/dist
+# migrate.js reads the numbered SQL files from ../migrations, next to dist/.
+COPY --from=build /app/services/turn-persister/migrations services/turn-persister/migrations
 VOLUME ["/var/spool/snakepit"]
 # The numeric user lets Kubernetes verify runAsNonRoot (uid 1000 is the image's "node" user).
 USER 1000:1000

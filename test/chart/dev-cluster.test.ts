@@ -280,15 +280,23 @@ describe('Dockerfile (read, since no Docker engine is available here)', () => {
     );
   });
 
-  test('copies into the runtime only production dependencies, manifests and compiled code', () => {
+  test('copies into the runtime only production dependencies, manifests, compiled code and SQL migrations', () => {
     const copies = runtime.split('\n').filter((line) => line.startsWith('COPY'));
     for (const line of copies) {
       assert.match(
         line,
-        /^COPY --from=(prod-deps \/app\/node_modules|build \/app\/\S*(package\.json|\/dist)) /,
+        /^COPY --from=(prod-deps \/app\/node_modules|build \/app\/\S*(package\.json|\/dist|\/migrations)) /,
         line,
       );
     }
+  });
+
+  test('the runtime holds the migrations folder that the compiled migrate.js reads', () => {
+    // migrate.ts resolves '../migrations/' from its own file, so dist/ needs it as a sibling.
+    assert.match(
+      runtime,
+      /^COPY --from=build \/app\/services\/turn-persister\/migrations services\/turn-persister\/migrations$/m,
+    );
   });
 
   test('the chart runs exactly the image’s entry point, and mounts the spool where the image expects it', async () => {
