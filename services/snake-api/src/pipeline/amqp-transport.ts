@@ -22,6 +22,7 @@ import {
 import { withHeadersContext } from '@snakepit/common/telemetry/index';
 import {
   PublishNackedError,
+  PublishReturnedError,
   PublishUnconfirmedError,
   type OutgoingTurn,
   type TurnTransport,
@@ -71,6 +72,8 @@ export class AmqpTransport implements TurnTransport {
   #outstanding = 0;
   #lastProgressAt = 0;
   #watchdog: NodeJS.Timeout | undefined;
+  /** Message ids the broker returned as unroutable whose confirm has not arrived yet, counted. */
+  readonly #returned = new Map<string, number>();
 
   constructor(options: AmqpTransportOptions) {
     this.#options = options;
@@ -102,8 +105,9 @@ export class AmqpTransport implements TurnTransport {
       const settle = (err: unknown) => {
         this.#outstanding -= 1;
         this.#lastProgressAt = Date.now();
-        if (err === null || err === undefined) resolve();
-        else reject(confirmError(turn.id, err));
+        if (err !== null && err !== undefined) reject(confirmError(turn.id, err));
+        else if (this.#takeReturned(turn.id)) reject(new PublishReturnedError(turn.id));
+        else resolve();
       };
       try {
         // Published inside the turn's own trace context (taken in its request), so the amqplib
@@ -134,8 +138,20 @@ export class AmqpTransport implements TurnTransport {
     await Promise.race([this.#loop, delay(CLOSE_WAIT_MS, undefined)]);
   }
 
+  /** Whether the broker returned a message with this id; forgets one return if so. */
+  #takeReturned(id: string): boolean {
+    const count = this.#returned.get(id);
+    if (count === undefined) return false;
+    if (count > 1) this.#returned.set(id, count - 1);
+    else this.#returned.delete(id);
+    return true;
+  }
+
   #properties(turn: OutgoingTurn) {
     return {
+      // A turn no queue takes is returned, then confirmed (the broker sends basic.return before
+      // the ack on the same channel); without `mandatory` it would be confirmed and dropped.
+      mandatory: true,
       persistent: true,
       messageId: turn.id,
       contentType: TURN_MESSAGE_CONTENT_TYPE,
@@ -177,6 +193,11 @@ export class AmqpTransport implements TurnTransport {
     try {
       const channel = await model.createConfirmChannel();
       channel.on('error', () => undefined);
+      this.#returned.clear();
+      channel.on('return', (message: { properties: { messageId?: unknown } }) => {
+        const id = String(message.properties.messageId);
+        this.#returned.set(id, (this.#returned.get(id) ?? 0) + 1);
+      });
       await declareTopology(channel, this.#options.topology);
       if (this.#closing) throw new PublishUnconfirmedError('closing');
       const live = { model, channel, since: Date.now() };

@@ -22,6 +22,18 @@ export class PublishNackedError extends Error {
   }
 }
 
+/** The broker confirmed the turn but routed it to no queue (it returned it): it was not stored. */
+export class PublishReturnedError extends Error {
+  override readonly name = 'PublishReturnedError';
+
+  constructor(id: string) {
+    super(
+      `the broker routed turn ${id} to no queue (is the turns queue bound to the exchange?); ` +
+        'it will be retried from the spool',
+    );
+  }
+}
+
 /** The turn's fate is unknown: the connection ended or stalled before its confirm arrived. */
 export class PublishUnconfirmedError extends Error {
   override readonly name = 'PublishUnconfirmedError';
@@ -35,8 +47,8 @@ export interface TurnTransport {
   /** True while a publish may be confirmed: connected, set up, and not blocked by the broker. */
   readonly ready: boolean;
   /**
-   * Sends one turn. Resolves once the broker has stored it; rejects with PublishNackedError or
-   * PublishUnconfirmedError (and never throws synchronously). Order of confirms follows order
+   * Sends one turn. Resolves once the broker has stored it; rejects with PublishNackedError,
+   * PublishReturnedError or PublishUnconfirmedError (and never throws synchronously). Order of confirms follows order
    * of publishes on one connection.
    */
   publish(turn: OutgoingTurn): Promise<void>;
