@@ -59,8 +59,10 @@ const UPSERT_GAMES = `
 // The games of this batch whose outcome is still to be worked out: ended (the /end is stored,
 // in this batch or before) but without a result yet, or lost without a known cause while this
 // batch brings more of their turns (the last move may arrive after the /end). Each comes with
-// its /end and the last move stored before it; this batch's rows are already in turns. Outcomes
-// are rare next to moves, so fetching those requests back is cheap.
+// its /end and the move of the turn just before it, if stored: the cause of death is read from
+// that move only, since an earlier one would name a wrong cause that no later batch corrects.
+// This batch's rows are already in turns. Outcomes are rare next to moves, so fetching those
+// requests back is cheap.
 const OUTCOMES_TO_WORK_OUT = `
   SELECT g.game_id, g.snake_id, e.request AS end_request,
          m.request AS move_request, m.move
@@ -70,8 +72,8 @@ const OUTCOMES_TO_WORK_OUT = `
   JOIN turns e ON e.game_id = g.game_id AND e.snake_id = g.snake_id AND e.kind = 'end'
   LEFT JOIN LATERAL (
     SELECT t.request, t.move FROM turns t
-    WHERE t.game_id = e.game_id AND t.snake_id = e.snake_id AND t.kind = 'move' AND t.turn < e.turn
-    ORDER BY t.turn DESC
+    WHERE t.game_id = e.game_id AND t.snake_id = e.snake_id AND t.kind = 'move'
+      AND t.turn = e.turn - 1
     LIMIT 1
   ) m ON true
   WHERE g.ended_at IS NOT NULL

@@ -179,4 +179,19 @@ describe('games rows', () => {
       [turns[0]?.receivedAt, end.receivedAt, 5, 'lost', 'wall-collision'],
     );
   });
+
+  test('the cause of death comes from the move of the turn before the /end only', async () => {
+    const turns = rowsOf({ gameId: 'late-last-move', ending: 'lost', moves: 5 });
+    const end = turns.at(-1) as TurnRow;
+    const last = turns.at(-2) as TurnRow;
+    // The move before the last one, turned back into the snake's own neck: a self collision
+    // had it been the move the snake died of.
+    const earlier = { ...(turns.at(-3) as TurnRow), move: 'left' as const };
+    await storeTurns(pool, [...turns.slice(0, -3), earlier, end]);
+    assert.equal((await gameRow('late-last-move'))?.death_cause, null);
+
+    await storeTurns(pool, [last]);
+    const row = await gameRow('late-last-move');
+    assert.deepEqual([row?.result, row?.death_cause], ['lost', 'wall-collision']);
+  });
 });
