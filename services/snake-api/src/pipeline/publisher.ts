@@ -46,6 +46,8 @@ export class TurnPublisher implements TurnSink {
   #closing = false;
   #spoolingReported = false;
   #dropReported = false;
+  /** The spool's write error last logged: one warning per disk fault, not per dropped turn. */
+  #writeErrorReported: unknown;
   #onIdle: (() => void) | undefined;
 
   constructor(options: TurnPublisherOptions) {
@@ -146,11 +148,23 @@ export class TurnPublisher implements TurnSink {
       this.#replay();
       return;
     }
+    if (spool.writeError !== undefined && !this.#closing) {
+      this.#dropForWriteError(spool.writeError);
+      return;
+    }
     const reason: DropReason = this.#closing ? 'spool_closed' : 'spool_full';
     metrics.dropped.inc({ reason });
     // One line per episode: a full spool under load would otherwise log every request.
     if (!this.#dropReported) logger.error({ reason, spoolBytes: spool.bytes }, 'turns dropped');
     this.#dropReported = true;
+  }
+
+  /** The disk fails the spool's writes: the spool retries them; new turns are dropped meanwhile. */
+  #dropForWriteError(err: unknown): void {
+    this.#options.metrics.dropped.inc({ reason: 'spool_error' });
+    if (err === this.#writeErrorReported) return;
+    this.#writeErrorReported = err;
+    this.#options.logger.warn({ err }, 'spool cannot write to disk; turns dropped until it can');
   }
 
   /** Starts the replay loop unless it runs already or there is nothing to do. */

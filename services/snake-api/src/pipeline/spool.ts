@@ -10,9 +10,15 @@
 //
 // Durability: appends are written by one background writer in batches, each followed by
 // fdatasync before the next batch starts (group commit). A killed process therefore loses the
-// turns accepted during the last write (a few milliseconds' worth, still in memory); a machine
-// crash can also lose the batch whose fdatasync had not returned. A torn record at the tail of
-// a segment fails its length or checksum and ends that segment: the records before it replay.
+// turns accepted during the last write (a few milliseconds' worth, still in memory; while the
+// disk fails writes, every record queued since the fault); a machine crash can also lose the
+// batch whose fdatasync had not returned. A torn record at the tail of a segment fails its
+// length or checksum and ends that segment: the records before it replay.
+// Replay reads a segment only after every record queued for it is written and synced, and
+// deletes it only once each of those records is confirmed. A failed write (full disk, EIO) keeps
+// its records queued and retries them with backoff; meanwhile `append` refuses new records. A
+// segment that cannot be read (EMFILE, EIO) is kept and read again on the next replay. Only a
+// shutdown while the disk still fails gives up the records queued then.
 //
 // Known shortcomings: which records of a segment were confirmed is kept in memory only, so
 // after a restart a segment replays from its start and records confirmed before the restart go
@@ -61,6 +67,8 @@ interface Segment {
   /** Offsets of records confirmed so far. */
   confirmed: Set<number>;
   sealed: boolean;
+  /** Bytes written and synced: where a retried write starts, cutting off a partial one. */
+  syncedBytes: number;
   /** Records queued for this segment and not yet written and synced. */
   pending: number;
   /** Called once `pending` drops to zero. */
@@ -68,6 +76,9 @@ interface Segment {
 }
 
 const HEADER_BYTES = 8;
+/** Pause before the first retry of a failed disk write, doubling up to the maximum, in ms. */
+const WRITE_RETRY_FIRST_MS = 100;
+const WRITE_RETRY_MAX_MS = 5000;
 const FILE_PATTERN = /^turns-(\d{16})\.spool$/;
 
 /** Builds a record's bytes on disk. */
@@ -167,9 +178,14 @@ export class Spool {
     return this.depth === 0;
   }
 
+  /** The disk error that makes `append` refuse records, until a write succeeds again. */
+  get writeError(): unknown {
+    return this.#writeError;
+  }
+
   /**
    * Queues a record for writing; returns at once. False (record not kept) when adding it would
-   * pass `maxBytes`, when the spool is closed, or when the disk has failed a write.
+   * pass `maxBytes`, when the spool is closed, or while the disk is failing writes (`writeError`).
    */
   append(record: SpoolRecord): boolean {
     const frame = frameRecord(record);
@@ -248,6 +264,7 @@ export class Spool {
         records: records.length,
         confirmed: new Set(),
         sealed: true,
+        syncedBytes: size,
         pending: 0,
         onWritten: [],
       });
@@ -269,6 +286,7 @@ export class Spool {
       records: 0,
       confirmed: new Set<number>(),
       sealed: false,
+      syncedBytes: 0,
       pending: 0,
       onWritten: [],
     };
@@ -277,34 +295,63 @@ export class Spool {
   }
 
   async #writeLoop(): Promise<void> {
+    let retryDelayMs = WRITE_RETRY_FIRST_MS;
     try {
       while (this.#queue.length > 0) {
         const segment = this.#queue[0]!.segment;
         const batch = takeWhile(this.#queue, (item) => item.segment === segment);
-        const file = await this.#handleFor(segment);
-        await file.write(Buffer.concat(batch.map((item) => item.frame)));
-        await file.datasync();
-        this.#written(segment, batch.length);
+        try {
+          await this.#writeBatch(segment, batch);
+          this.#writeError = undefined;
+          retryDelayMs = WRITE_RETRY_FIRST_MS;
+        } catch (err) {
+          // A full or failing disk: the batch goes back to the head of the queue and is retried
+          // (`append` accepted it). New appends are refused until a write succeeds again.
+          this.#queue.unshift(...batch);
+          this.#writeError ??= err;
+          await this.#closeHandle().catch(() => undefined);
+          if (this.#closed) return this.#abandonQueue();
+          await sleep(retryDelayMs);
+          retryDelayMs = Math.min(retryDelayMs * 2, WRITE_RETRY_MAX_MS);
+        }
       }
-    } catch (err) {
-      // A full or failing disk: keep what is written, refuse new appends (they are counted as
-      // dropped by the caller). The records lost with the failed batch stay counted in depth
-      // until their segment is replayed, which finds only what reached the disk.
-      this.#writeError = err;
-      this.#queue = [];
-      for (const segment of this.#segments) this.#written(segment, segment.pending);
     } finally {
       this.#writing = undefined;
     }
+  }
+
+  async #writeBatch(segment: Segment, batch: { frame: Buffer }[]): Promise<void> {
+    const bytes = Buffer.concat(batch.map((item) => item.frame));
+    const file = await this.#handleFor(segment);
+    await file.write(bytes);
+    await file.datasync();
+    segment.syncedBytes += bytes.length;
+    this.#written(segment, batch.length);
+  }
+
+  /**
+   * Shutting down while the disk still fails: the queued records are lost. Their segments keep
+   * counting them until replay reads the segment and finds only what reached the disk.
+   */
+  #abandonQueue(): void {
+    this.#queue = [];
+    for (const segment of this.#segments) this.#written(segment, segment.pending);
   }
 
   async #handleFor(segment: Segment): Promise<FileHandle> {
     if (this.#handle?.segment === segment) return this.#handle.file;
     await this.#closeHandle();
     const file = await open(segment.file, 'a');
-    // The new file's directory entry must survive a machine crash too.
-    const dir = await open(this.#dir, 'r');
-    await dir.sync().finally(() => dir.close());
+    try {
+      // After a failed write, cut off whatever part of it reached the file before retrying.
+      if ((await file.stat()).size > segment.syncedBytes) await file.truncate(segment.syncedBytes);
+      // The new file's directory entry must survive a machine crash too.
+      const dir = await open(this.#dir, 'r');
+      await dir.sync().finally(() => dir.close());
+    } catch (err) {
+      await file.close();
+      throw err;
+    }
     this.#handle = { segment, file };
     return file;
   }
@@ -383,6 +430,10 @@ async function readSegmentFile(file: string): Promise<Buffer> {
 }
 
 type SpoolReadState = { segment: Segment; records: SpooledRecordAt[]; next: number };
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 function takeWhile<T>(items: T[], keep: (item: T) => boolean): T[] {
   let count = 0;
