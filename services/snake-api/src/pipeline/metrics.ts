@@ -3,8 +3,10 @@
 import { LATENCY_BUCKETS_SECONDS } from '@snakepit/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+export const DROP_REASONS = ['spool_full', 'spool_closed', 'spool_error'] as const;
+
 /** Why a turn was not kept at all. */
-export type DropReason = 'spool_full' | 'spool_closed';
+export type DropReason = (typeof DROP_REASONS)[number];
 
 export interface PipelineMetrics {
   published: Counter;
@@ -44,12 +46,7 @@ export function createPipelineMetrics(
     confirmed: counter(registers, 'confirmed', 'Turn publishes the broker confirmed.'),
     nacked: counter(registers, 'nacked', 'Turn publishes the broker refused (then spooled).'),
     spooled: counter(registers, 'spooled', 'Turns written to the disk spool.'),
-    dropped: new Counter({
-      name: 'snakepit_turns_dropped_total',
-      help: 'Turns lost on the publishing side: the spool was full or already closed.',
-      labelNames: ['reason'],
-      registers,
-    }),
+    dropped: droppedCounter(registers),
     confirmSeconds: new Histogram({
       name: 'snakepit_publish_confirm_seconds',
       help: 'Time from publishing a turn to the broker confirming it.',
@@ -57,6 +54,19 @@ export function createPipelineMetrics(
       registers,
     }),
   };
+}
+
+// Every reason starts at 0, so the series exist before the first drop and a rate or an alert
+// on them sees the first one.
+function droppedCounter(registers: Registry[]): Counter<'reason'> {
+  const dropped = new Counter({
+    name: 'snakepit_turns_dropped_total',
+    help: 'Turns lost on the publishing side: the spool was full, closed, or its disk failing.',
+    labelNames: ['reason'],
+    registers,
+  });
+  for (const reason of DROP_REASONS) dropped.inc({ reason }, 0);
+  return dropped;
 }
 
 function counter(registers: Registry[], what: string, help: string): Counter {
