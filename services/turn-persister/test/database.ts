@@ -20,8 +20,28 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   return {
     name,
     url: (port = POSTGRES.port) => `postgres://${POSTGRES.user}@${POSTGRES.host}:${port}/${name}`,
-    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: () => dropDatabase(name),
   };
+}
+
+/**
+ * Sessions a pool has just ended may still be closing on the server; dropping WITH (FORCE) at
+ * that moment sends a client a FATAL it no longer listens for, which crashed a test once. So
+ * wait up to 2 s for them to go, and force only what is still connected after that (a killed
+ * service's sessions).
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await admin(`DROP DATABASE IF EXISTS ${name}`);
+      return;
+    } catch (err) {
+      // 55006 object_in_use: other sessions are still connected.
+      if ((err as { code?: unknown }).code !== '55006') throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 async function admin(sql: string): Promise<void> {
