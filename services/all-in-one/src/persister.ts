@@ -2,13 +2,12 @@
 // (the migrations, the Batcher with its retry and ack-after-commit rules, storeTurns with its
 // SQL and metrics); only the transport differs, so this mirrors startTurnPersister with the
 // AMQP consumer replaced by the queue.
-import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import type { Logger, ReadinessCheck } from '@snakepit/common';
 import { Batcher } from '@snakepit/turn-persister/batcher';
 import { createPersisterMetrics } from '@snakepit/turn-persister/metrics';
 import { runMigrations } from '@snakepit/turn-persister/migrate';
-import type { PersisterConfig } from '@snakepit/turn-persister/service';
+import { databaseAnswers, type PersisterConfig } from '@snakepit/turn-persister/service';
 import { createDatabasePool, storeTurns } from '@snakepit/turn-persister/store';
 import type { InProcessQueue } from './queue/in-process-queue.ts';
 
@@ -49,7 +48,9 @@ export async function startQueuePersister(options: QueuePersisterOptions): Promi
   });
   queue.consume((delivery) => batcher.push(delivery));
   return {
-    readiness: [{ name: 'database', ready: () => batcher.databaseUp && answers(pool) }],
+    readiness: [
+      { name: 'database', ready: async () => batcher.databaseUp && (await databaseAnswers(pool)) },
+    ],
     close: async () => {
       queue.stopConsuming();
       // Keep a second of the budget for closing; what is not stored by then stays in the queue.
@@ -57,15 +58,4 @@ export async function startQueuePersister(options: QueuePersisterOptions): Promi
       await pool.end();
     },
   };
-}
-
-/** True when a trivial query succeeds within a second (a probe must not hang). */
-async function answers(pool: pg.Pool): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, 1_000, false)));
-  try {
-    return await Promise.race([pool.query('SELECT 1').then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

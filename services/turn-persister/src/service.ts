@@ -135,7 +135,7 @@ export async function startTurnPersister(options: TurnPersisterOptions): Promise
 }
 
 /** True when a trivial query succeeds within a second (a probe must not hang). */
-async function databaseAnswers(pool: pg.Pool): Promise<boolean> {
+export async function databaseAnswers(pool: pg.Pool): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, 1_000, false)));
   try {
