@@ -442,6 +442,15 @@ async function playTraffic(s: Stack): Promise<void> {
     ]);
     return [stored, dead, duplicate, ended, spooled, queue].every((r) => r.length > 0);
   }, 'Prometheus has stored, dead-lettered, duplicate and spooled turns, ended games, queue depth');
+
+  // A rate needs two samples of a series. The traffic above can fit between two scrapes, so a
+  // series born at the last scrape would have one sample and its panel no data: wait until
+  // both services have been scraped twice since the traffic ended (scrapes are 1 s apart).
+  const trafficEnded = Date.now() / 1000;
+  await waitFor(async () => {
+    const [oldest] = await s.prometheus.query('min(timestamp(up{job="snakepit"}))');
+    return Number(oldest?.value ?? 0) > trafficEnded + 1.05;
+  }, 'two scrapes of both services after the traffic');
 }
 
 /**
