@@ -23,17 +23,14 @@ import {
   readPipelineConfig,
   type PipelineConfig,
 } from '@snakepit/snake-api/pipeline/index';
-import { createPipelineMetrics } from '@snakepit/snake-api/pipeline/metrics';
-import { TurnPublisher } from '@snakepit/snake-api/pipeline/publisher';
 import { Spool } from '@snakepit/snake-api/pipeline/spool';
 import { runMigrations } from '@snakepit/turn-persister/migrate';
 import { startTurnPersister, type PersisterConfig } from '@snakepit/turn-persister/service';
 import { createDatabasePool } from '@snakepit/turn-persister/store';
 import type { AllInOneConfig } from './config.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/database.ts';
-import { startQueuePersister } from './persister.ts';
 import { fileDeadLetters } from './queue/dead-letters.ts';
-import { InProcessQueue, type QueuedMessage } from './queue/in-process-queue.ts';
+import { InProcessQueue, queueSource, type QueuedMessage } from './queue/in-process-queue.ts';
 import { InProcessTransport } from './queue/in-process-transport.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -164,8 +161,9 @@ async function startBrokerPipeline(
 }
 
 /**
- * snake-api's TurnPublisher (with its spool) over the in-process queue, and the persister fed by
- * the same queue. At the stop, what the persister could not store goes into the spool.
+ * snake-api's pipeline and turn-persister as their own factories build them, joined by the
+ * in-process queue instead of RabbitMQ. At the stop, what the persister could not store goes
+ * into the spool.
  */
 async function startInProcessPipeline(
   options: AllInOneOptions,
@@ -179,30 +177,27 @@ async function startInProcessPipeline(
     prefetch: persisterConfig.prefetch,
     deadLetter: fileDeadLetters(dataDir),
   });
-  const persister = await startQueuePersister({ config: persisterConfig, queue, logger, registry });
-  const spoolOptions = { dir: pipelineConfig.spoolDir, maxBytes: pipelineConfig.spoolMaxBytes };
-  const spool = await Spool.open(spoolOptions);
-  if (!spool.isEmpty())
-    logger.info({ spoolDepth: spool.depth }, 'replaying turns left in the spool');
-  const transport = new InProcessTransport(queue);
-  const publisher = new TurnPublisher({
-    transport,
-    spool,
-    metrics: createPipelineMetrics(registry, {
-      spoolDepth: () => spool.depth,
-      spoolBytes: () => spool.bytes,
-      brokerConnected: () => transport.ready,
-    }),
+  const persister = await startTurnPersister({
+    config: persisterConfig,
     logger,
-    bufferMax: pipelineConfig.publishBufferMax,
+    registry,
+    source: (onDelivery) => queueSource(queue, onDelivery),
   });
-  publisher.start();
+  const pipeline = await createTurnSink(pipelineConfig, {
+    logger,
+    registry,
+    transport: new InProcessTransport(queue),
+  }).catch(async (err: unknown) => {
+    await persister.close();
+    throw err;
+  });
   return {
-    sink: publisher,
+    sink: pipeline.sink,
     readiness: persister.readiness,
     close: async () => {
-      await publisher.close(pipelineConfig.shutdownTimeoutMs / 2);
+      await pipeline.close();
       await persister.close();
+      const spoolOptions = { dir: pipelineConfig.spoolDir, maxBytes: pipelineConfig.spoolMaxBytes };
       return spoolLeftovers(queue.takeRemaining(), spoolOptions);
     },
   };

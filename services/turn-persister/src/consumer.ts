@@ -47,6 +47,8 @@ export interface TurnConsumerOptions {
 
 /** Consumes the turns queue, reconnecting until closed. */
 export class TurnConsumer {
+  /** Its readiness check's name (a DeliverySource, see service.ts). */
+  readonly name = 'broker';
   readonly #options: TurnConsumerOptions;
   #connection: ChannelModel | undefined;
   #channel: ConfirmChannel | undefined;

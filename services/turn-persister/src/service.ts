@@ -13,7 +13,7 @@ import {
   type ReadinessCheck,
   type TurnTopology,
 } from '@snakepit/common';
-import { Batcher } from './batcher.ts';
+import { Batcher, type Delivery } from './batcher.ts';
 import { TurnConsumer } from './consumer.ts';
 import { createPersisterMetrics } from './metrics.ts';
 import { runMigrations } from './migrate.ts';
@@ -67,11 +67,29 @@ export function readPersisterConfig(env: NodeJS.ProcessEnv = process.env): Persi
   };
 }
 
+/**
+ * Where the turns come from. The service alone consumes RabbitMQ (TurnConsumer); the all-in-one
+ * process hands in its in-process queue instead. Everything after the delivery (migrations,
+ * batching, ack after commit, dead letters, metrics, readiness) is the same code either way.
+ */
+export interface DeliverySource {
+  /** The readiness check's name: `broker` for RabbitMQ. */
+  readonly name: string;
+  /** True while deliveries can arrive (connected and consuming). */
+  readonly consuming: boolean;
+  start(): void;
+  /** Stops new deliveries; those in hand can still be acked. */
+  stopConsuming(): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface TurnPersisterOptions {
   config: PersisterConfig;
   logger: Logger;
   /** Where the metrics are registered (served by the admin server). */
   registry: Registry;
+  /** Builds the source that feeds `onDelivery`; default a TurnConsumer on `config.amqpUrl`. */
+  source?: (onDelivery: (delivery: Delivery) => void) => DeliverySource;
 }
 
 export interface TurnPersister {
@@ -102,18 +120,21 @@ export async function startTurnPersister(options: TurnPersisterOptions): Promise
     metrics,
     logger,
   });
-  const consumer = new TurnConsumer({
-    amqpUrl: config.amqpUrl,
-    topology: config.topology,
-    prefetch: config.prefetch,
-    logger,
-    onDelivery: (delivery) => batcher.push(delivery),
-  });
+  const onDelivery = (delivery: Delivery) => batcher.push(delivery);
+  const consumer = options.source
+    ? options.source(onDelivery)
+    : new TurnConsumer({
+        amqpUrl: config.amqpUrl,
+        topology: config.topology,
+        prefetch: config.prefetch,
+        logger,
+        onDelivery,
+      });
   consumer.start();
 
   return {
     readiness: [
-      { name: 'broker', ready: () => consumer.consuming },
+      { name: consumer.name, ready: () => consumer.consuming },
       {
         name: 'database',
         // The probe also keeps snakepit_database_up honest while no turns arrive to be written.

@@ -11,6 +11,7 @@
 // - Held messages live in memory only: a SIGKILL loses them (at most `capacity`). On an orderly
 //   stop the owner takes what is left with `takeRemaining()` and spools it to disk.
 import type { Delivery } from '@snakepit/turn-persister/batcher';
+import type { DeliverySource } from '@snakepit/turn-persister/service';
 
 /** Settings of the in-process queue. */
 export interface InProcessQueueOptions {
@@ -118,4 +119,28 @@ export class InProcessQueue {
       });
     }
   }
+}
+
+/** The queue as turn-persister's source of deliveries, in place of its RabbitMQ consumer. */
+export function queueSource(
+  queue: InProcessQueue,
+  onDelivery: (delivery: Delivery) => void,
+): DeliverySource {
+  let consuming = false;
+  return {
+    name: 'queue',
+    get consuming() {
+      return consuming;
+    },
+    start: () => {
+      consuming = true;
+      queue.consume(onDelivery);
+    },
+    stopConsuming: () => {
+      consuming = false;
+      queue.stopConsuming();
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
 }

@@ -17,6 +17,7 @@ import { createPipelineMetrics } from './metrics.ts';
 import { TurnPublisher } from './publisher.ts';
 import { Spool } from './spool.ts';
 import { createSyncWriter } from './sync-writer.ts';
+import type { TurnTransport } from './transport.ts';
 
 export {
   readPipelineConfig,
@@ -39,6 +40,11 @@ export interface TurnPipeline {
 export interface TurnPipelineDeps {
   logger: Logger;
   registry: Registry;
+  /**
+   * Async mode: where the publisher sends turns instead of dialling AMQP_URL. The all-in-one
+   * process passes its in-process queue here; the spool, replay and metrics stay the same.
+   */
+  transport?: TurnTransport;
 }
 
 /** Builds the sink for `config.mode`; in async mode opens the spool and starts connecting. */
@@ -51,14 +57,18 @@ export async function createTurnSink(
     const writer = createSyncWriter(config.databaseUrl);
     return { sink: writer, readiness: [], close: () => writer.close() };
   }
-  if (config.mode === 'async' && config.amqpUrl)
-    return createPublisher(config, config.amqpUrl, deps);
+  const { transport } = deps;
+  if (config.mode === 'async' && transport) return createPublisher(config, () => transport, deps);
+  if (config.mode === 'async' && config.amqpUrl) {
+    const url = config.amqpUrl;
+    return createPublisher(config, () => startAmqpTransport(url, config, deps.logger), deps);
+  }
   return { sink: discardTurns, readiness: [], close: () => Promise.resolve() };
 }
 
 async function createPublisher(
   config: PipelineConfig,
-  amqpUrl: string,
+  openTransport: () => TurnTransport,
   { logger, registry }: TurnPipelineDeps,
 ): Promise<TurnPipeline> {
   const spool = await Spool.open(
@@ -67,7 +77,8 @@ async function createPublisher(
   );
   if (!spool.isEmpty())
     logger.info({ spoolDepth: spool.depth }, 'replaying turns left in the spool');
-  const transport = new AmqpTransport({ url: amqpUrl, topology: config.topology, logger });
+  // After the spool: a spool that cannot open must not leave a connection behind.
+  const transport = openTransport();
   const metrics = createPipelineMetrics(registry, {
     spoolDepth: () => spool.depth,
     spoolBytes: () => spool.bytes,
@@ -80,11 +91,16 @@ async function createPublisher(
     logger,
     bufferMax: config.publishBufferMax,
   });
-  transport.start();
   publisher.start();
   return {
     sink: publisher,
     readiness: [],
     close: () => publisher.close(config.shutdownTimeoutMs / 2),
   };
+}
+
+function startAmqpTransport(url: string, config: PipelineConfig, logger: Logger): AmqpTransport {
+  const transport = new AmqpTransport({ url, topology: config.topology, logger });
+  transport.start();
+  return transport;
 }
