@@ -29,6 +29,8 @@ export interface ServiceOptions {
   adminPort?: number;
   /** How long to wait for /readyz to answer 200, in milliseconds (default 20000). */
   readyTimeoutMs?: number;
+  /** Node options before the entry (V8 flags such as `--optimize-for-size`). */
+  nodeArgs?: string[];
 }
 
 export interface ServiceProcess {
@@ -54,7 +56,8 @@ const OUTPUT_LIMIT = 1 << 20;
  */
 export async function startService(options: ServiceOptions): Promise<ServiceProcess> {
   const adminPort = options.adminPort ?? (await freePort());
-  const child = spawn(process.execPath, ['--conditions=source', options.entry], {
+  const args = ['--conditions=source', ...(options.nodeArgs ?? []), options.entry];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ADMIN_PORT: String(adminPort), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
