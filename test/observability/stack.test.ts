@@ -206,8 +206,13 @@ describe('the dashboards and alert rules against that Prometheus', () => {
     for (const [file, dashboard] of await loadDashboards()) {
       for (const { expr, origin } of panelExpressions(file, dashboard)) {
         const query = substitute(expr, dashboard.templating.list, { vhost: vhost.name });
-        const result = await prometheus.query(query);
-        assert.ok(result.length > 0, `${origin} returned no data: ${query}`);
+        // Data comes with the scrapes (1 s apart), so an expression gets a few of them to answer;
+        // one that is wrong stays empty and fails with its panel named.
+        await waitFor(
+          async () => (await prometheus.query(query)).length > 0,
+          `${origin} to return data: ${query}`,
+          5_000,
+        );
       }
     }
   });
