@@ -9,7 +9,7 @@ import { UsageError, parseOptions } from '../src/tournament/options.ts';
 import { gameSpecs, strategiesByName } from '../src/tournament/schedule.ts';
 import { startServers } from '../src/tournament/servers.ts';
 import { playInProcess } from '../src/tournament/sim.ts';
-import { standings, wilson95 } from '../src/tournament/stats.ts';
+import { standings, standingsTable, wilson95 } from '../src/tournament/stats.ts';
 
 const close = (actual: number, expected: number) =>
   assert.ok(Math.abs(actual - expected) < 1e-3, `${actual} is not ${expected}`);
@@ -49,9 +49,15 @@ describe('win-rate intervals', () => {
         winnerSeat: 2,
         turns: 9,
         timeouts: [0, 0, 1],
-        maxMoveMs: [5, 7, 9],
+        moveMs: [[5, 4], [7], [9, 1]],
       },
-      { seed: 2, seats: ['b', 'a', 'a'], turns: 4, timeouts: [0, 0, 0], maxMoveMs: [1, 2, 3] },
+      {
+        seed: 2,
+        seats: ['b', 'a', 'a'],
+        turns: 4,
+        timeouts: [0, 0, 0],
+        moveMs: [[1], [2, 2], [3, 0.5]],
+      },
     ];
     const [a, b] = standings(['b', 'a'], results);
     assert.deepEqual(
@@ -59,10 +65,12 @@ describe('win-rate intervals', () => {
         strategy: a?.strategy,
         games: a?.games,
         wins: a?.wins,
+        moves: a?.moves,
         timeouts: a?.timeouts,
+        p99MoveMs: a?.p99MoveMs,
         maxMoveMs: a?.maxMoveMs,
       },
-      { strategy: 'a', games: 2, wins: 1, timeouts: 1, maxMoveMs: 9 },
+      { strategy: 'a', games: 2, wins: 1, moves: 8, timeouts: 1, p99MoveMs: 9, maxMoveMs: 9 },
     );
     assert.deepEqual(
       { games: b?.games, wins: b?.wins, winRate: b?.winRate },
@@ -72,6 +80,27 @@ describe('win-rate intervals', () => {
 });
 
 describe('tournament options and schedule', () => {
+  it('reports the 99th percentile of move times apart from the slowest, and prints both', () => {
+    const fast = Array.from({ length: 198 }, (_, i) => 10 + (i % 5));
+    const results: GameResult[] = [
+      {
+        seed: 1,
+        seats: ['a', 'b'],
+        turns: 200,
+        timeouts: [1, 0],
+        moveMs: [[...fast, 420, 610], []],
+      },
+    ];
+    const [a] = standings(['a'], results);
+    assert.deepEqual(
+      { moves: a?.moves, p99MoveMs: a?.p99MoveMs, maxMoveMs: a?.maxMoveMs },
+      { moves: 200, p99MoveMs: 14, maxMoveMs: 610 },
+    );
+    const table = standingsTable(standings(['a'], results)).split('\n');
+    assert.match(table[0] ?? '', /\| moves \| timeouts \| p99 move \| slowest move \|$/);
+    assert.match(table[2] ?? '', /\| 200 \| 1 \| 14 ms \| 610 ms \|$/);
+  });
+
   it('seats every strategy in every seat equally often, one seed per game', () => {
     const options = parseOptions(['--strategies', 'x,y,z', '--games', '6', '--seed', '40']);
     const specs = gameSpecs(options);
@@ -115,12 +144,13 @@ describe('in-process games', () => {
     const first = await playGame(spec(), strategies);
     const second = await playGame(spec(), strategies);
     assert.ok(first.turns > 0);
-    assert.deepEqual({ ...second, maxMoveMs: [] }, { ...first, maxMoveMs: [] });
+    assert.equal(first.moveMs.flat().length >= first.turns, true);
+    assert.deepEqual({ ...second, moveMs: [] }, { ...first, moveMs: [] });
   });
 
   it('gives the same results on worker threads as on the main thread', async () => {
     const specs = [spec({ seed: 5 }), spec({ seed: 6 }), spec({ seed: 7 })];
-    const strip = (rs: GameResult[]) => rs.map((r) => ({ ...r, maxMoveMs: [] }));
+    const strip = (rs: GameResult[]) => rs.map((r) => ({ ...r, moveMs: [] }));
     const here = await playInProcess(specs, 1, () => {});
     const finished: number[] = [];
     const onWorkers = await playInProcess(specs, 2, (r) => finished.push(r.seed));
@@ -156,7 +186,10 @@ describe('games through the official CLI', () => {
       winnerSeat: 1,
       turns: 2,
       timeouts: [1, 0],
-      maxMoveMs: [500, 30],
+      moveMs: [
+        [120, 500],
+        [30, 20],
+      ],
     });
   });
 

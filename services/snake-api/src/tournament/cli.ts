@@ -83,11 +83,13 @@ export function resultFromJsonl(spec: GameSpec, jsonl: string, log: string): Gam
   const boards = lines
     .slice(1, -1)
     .map((l) => JSON.parse(l) as { turn: number; board: { snakes: WireSnake[] } });
-  const maxMoveMs = spec.seats.map(() => 0);
-  for (const b of boards) {
+  // Each board holds the latency of the move that led to it for every snake still alive; the
+  // first board (turn 0) comes before any move. A snake's last move, the one it died on, is
+  // missing (its board no longer lists it); a timeout there is still counted, from the log.
+  const moveMs = spec.seats.map((): number[] => []);
+  for (const b of boards.slice(1)) {
     for (const s of b.board.snakes) {
-      const seat = Number.parseInt(s.name, 10);
-      maxMoveMs[seat] = Math.max(maxMoveMs[seat] ?? 0, Number(s.latency));
+      moveMs[Number.parseInt(s.name, 10)]?.push(Number(s.latency));
     }
   }
   const timeouts = spec.seats.map(() => 0);
@@ -103,7 +105,7 @@ export function resultFromJsonl(spec: GameSpec, jsonl: string, log: string): Gam
     ...(winner === undefined ? {} : { winnerSeat: winner }),
     turns: boards[boards.length - 1]?.turn ?? 0,
     timeouts,
-    maxMoveMs,
+    moveMs,
   };
 }
 

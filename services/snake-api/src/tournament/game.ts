@@ -43,8 +43,8 @@ export interface GameResult {
   turns: number;
   /** Per seat: moves slower than the engine's timeout (budget + 150 ms reserve), which the engine replaces by its default move. */
   timeouts: number[];
-  /** Per seat: the slowest move, in ms. */
-  maxMoveMs: number[];
+  /** Per seat: how long each of its moves took, in ms (one decimal), in turn order. */
+  moveMs: number[][];
 }
 
 /** Plays `spec` to the end; `strategies` must hold every seat's strategy. */
@@ -72,7 +72,7 @@ export async function playGame(
     seats: spec.seats,
     turns: 0,
     timeouts: spec.seats.map(() => 0),
-    maxMoveMs: spec.seats.map(() => 0),
+    moveMs: spec.seats.map(() => []),
   };
 
   let state = createGame({ width: spec.width, height: spec.height, snakeIds: ids, rules, rng });
@@ -84,7 +84,7 @@ export async function playGame(
       const move = await timedMove(strategyOf(s.id), request, rules, spec.budgetMs, random);
       // The engine waits game.timeout for the answer; beyond that it moves the snake straight on.
       const seat = seatOf(s.id);
-      result.maxMoveMs[seat] = Math.max(result.maxMoveMs[seat] as number, move.ms);
+      result.moveMs[seat]?.push(Math.round(move.ms * 10) / 10);
       if (move.late) result.timeouts[seat] = (result.timeouts[seat] as number) + 1;
       else if (move.direction !== undefined) moves.set(s.id, move.direction);
     }

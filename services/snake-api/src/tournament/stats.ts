@@ -27,8 +27,12 @@ export interface Standing {
   winRate: number;
   /** Wilson 95% interval of winRate. */
   ci95: [number, number];
+  /** Moves its snakes made (that a game record shows a time for). */
+  moves: number;
   /** Moves slower than the engine's timeout, over all its snakes. */
   timeouts: number;
+  /** The 99th percentile of its move times (nearest rank), in ms; 0 without moves. */
+  p99MoveMs: number;
   /** Its slowest move, in ms. */
   maxMoveMs: number;
 }
@@ -44,7 +48,7 @@ function standingOf(strategy: string, results: readonly GameResult[]): Standing 
   let games = 0;
   let wins = 0;
   let timeouts = 0;
-  let maxMoveMs = 0;
+  const moveMs: number[] = [];
   for (const r of results) {
     if (!r.seats.includes(strategy)) continue;
     games++;
@@ -52,11 +56,22 @@ function standingOf(strategy: string, results: readonly GameResult[]): Standing 
     r.seats.forEach((name, seat) => {
       if (name !== strategy) return;
       timeouts += r.timeouts[seat] ?? 0;
-      maxMoveMs = Math.max(maxMoveMs, r.maxMoveMs[seat] ?? 0);
+      for (const ms of r.moveMs[seat] ?? []) moveMs.push(ms);
     });
   }
+  moveMs.sort((a, b) => a - b);
   const winRate = games === 0 ? 0 : wins / games;
-  return { strategy, games, wins, winRate, ci95: wilson95(wins, games), timeouts, maxMoveMs };
+  return {
+    strategy,
+    games,
+    wins,
+    winRate,
+    ci95: wilson95(wins, games),
+    moves: moveMs.length,
+    timeouts,
+    p99MoveMs: moveMs[Math.ceil(0.99 * moveMs.length) - 1] ?? 0,
+    maxMoveMs: moveMs[moveMs.length - 1] ?? 0,
+  };
 }
 
 /** Games nobody won (everyone eliminated on the same turn, the turn limit, or solo games). */
@@ -67,14 +82,15 @@ export function draws(results: readonly GameResult[]): number {
 /** The standings as a Markdown table (for the terminal and the README alike). */
 export function standingsTable(rows: readonly Standing[]): string {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  const ms = (x: number): string => `${Math.round(x)} ms`;
   const lines = [
-    '| strategy | games | wins | win rate | 95% CI | timeouts | slowest move |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| strategy | games | wins | win rate | 95% CI | moves | timeouts | p99 move | slowest move |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     const ci = `${pct(r.ci95[0])} – ${pct(r.ci95[1])}`;
     lines.push(
-      `| ${r.strategy} | ${r.games} | ${r.wins} | ${pct(r.winRate)} | ${ci} | ${r.timeouts} | ${Math.round(r.maxMoveMs)} ms |`,
+      `| ${r.strategy} | ${r.games} | ${r.wins} | ${pct(r.winRate)} | ${ci} | ${r.moves} | ${r.timeouts} | ${ms(r.p99MoveMs)} | ${ms(r.maxMoveMs)} |`,
     );
   }
   return lines.join('\n');
