@@ -16,7 +16,9 @@
 // Memory, measured on Node 24 (resident, after 10,000 turns): PGlite's WebAssembly heap starts
 // at 128 MiB (its minimum), and the compiled module, the file-system bundle and PostgreSQL's
 // buffers come on top; worker.ts starts PostgreSQL with smaller caches, which matter little
-// for an append-mostly table written in batches. The thread adds its own V8 heap besides.
+// for an append-mostly table written in batches. The thread adds a V8 isolate of its own:
+// measured with npm start's flags on a reopened database, 242 against 221 MiB idle, and 20 to
+// 50 MiB more than on the main thread after 2,000 turns (three runs each).
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@snakepit/common';
 import { checkDataDir, DataDirError, lockDataDir, type DataLayout } from './data-dir.ts';

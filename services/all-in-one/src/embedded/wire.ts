@@ -1,6 +1,7 @@
 // The PostgreSQL wire protocol in front of one PGlite instance, on a private 127.0.0.1 port, so
 // turn-persister reaches the embedded database through the same `pg` code (and the same SQL) it
-// uses against a real PostgreSQL.
+// uses against a real PostgreSQL. It runs with PGlite on the embedded database's worker thread
+// (worker.ts): PGlite blocks the thread that calls it, so that must not be the main thread.
 //
 // Why not @electric-sql/pglite-socket's server (0.2.17)? Measured here, two things failed:
 // - COPY ... FROM STDIN: it hands PGlite one protocol message at a time, but PGlite runs COPY IN
