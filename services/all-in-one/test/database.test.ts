@@ -3,13 +3,14 @@
 // is held until PGlite has closed, and what was written is there at the next start. One PGlite
 // for the file (creating it takes 15 to 40 s).
 import assert from 'node:assert/strict';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { createLogger } from '@snakepit/common';
 import {
+  DATABASE_THREAD_NICE,
   startEmbeddedDatabase,
   workerExecArgv,
   type EmbeddedDatabase,
@@ -68,6 +69,26 @@ test('a long write on the embedded database does not stall the main event loop',
       `the event loop stalled ${stallMs.toFixed(0)} ms during a ${writeMs.toFixed(0)} ms write`,
     );
   });
+});
+
+/** The nice value of every thread of this process, main thread first (Linux /proc). */
+async function threadNiceValues(): Promise<number[]> {
+  const tids = (await readdir('/proc/self/task')).map(Number).sort((a, b) => a - b);
+  const values = await Promise.all(
+    tids.map(async (tid) => {
+      const stat = await readFile(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): state is field 3, nice field 19.
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    }),
+  );
+  return values;
+}
+
+test('the database thread runs at a lower priority than the API thread', async (t) => {
+  if (process.platform !== 'linux') return t.skip('thread priorities are read from Linux /proc');
+  const [main, ...others] = await threadNiceValues();
+  assert.equal(main, 0);
+  assert.equal(others.filter((nice) => nice === DATABASE_THREAD_NICE).length, 1);
 });
 
 test('the thread gets the module conditions, not the telemetry preload nor V8 flags', () => {

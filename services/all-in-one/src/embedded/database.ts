@@ -36,6 +36,18 @@ export interface EmbeddedDatabase {
   close(): Promise<void>;
 }
 
+/**
+ * The nice value of the database thread (0 is normal, 19 the lowest priority). Storing a batch
+ * can wait some milliseconds; a /move answer has a deadline. On a 2-core machine the database
+ * thread, the API's thread and V8's collector compete for the cores while a batch is written,
+ * and at the default priority `npm run bench all-in-one` measured /move p99 at about 2 times
+ * that of snake-api alone. At 10 the kernel gives the API's thread the core first and the
+ * database whatever is idle, which on a machine with a core to spare is all it needs. What it
+ * costs: under CPU contention that lasts, the database falls behind, the in-process queue fills
+ * and turns go to the spool (nothing is lost; see README "What can be lost").
+ */
+export const DATABASE_THREAD_NICE = 10;
+
 /** Options for `startEmbeddedDatabase`. */
 export interface EmbeddedDatabaseOptions {
   /** DATA_DIR: the folder that keeps the database; default ./data. */
@@ -125,6 +137,7 @@ async function startWorker(
     port,
     service: serviceName(logger),
     logLevel: logger.level,
+    nice: DATABASE_THREAD_NICE,
   };
   const worker = new Worker(WORKER_URL, {
     workerData,

@@ -9,6 +9,8 @@
 //   with the stage and the error when PGlite cannot open the database or the port cannot be bound;
 // - on { type: 'close' } it closes the wire server, then PGlite (which writes its last state to
 //   DATA_DIR), and posts { type: 'closed' }; the main thread then ends the thread.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { createLogger } from '@snakepit/common';
@@ -23,6 +25,8 @@ export interface WorkerInput {
   /** The `service` field and the level of the process logger, for this thread's own logger. */
   service: string;
   logLevel: string;
+  /** This thread's nice value (DATABASE_THREAD_NICE in database.ts). */
+  nice: number;
 }
 
 /** What the main thread may ask. */
@@ -52,6 +56,21 @@ const LEAN_SETTINGS = {
   maintenance_work_mem: '16MB',
 };
 
+/**
+ * Lowers this thread's priority, not the process's: on Linux every thread is a task with its own
+ * nice value, and /proc/thread-self names this one. Elsewhere (or where the kernel refuses) the
+ * thread keeps the process's priority, which is correct, only slower for the API under load.
+ */
+function lowerThreadPriority(nice: number): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid)) return;
+    setPriority(tid, nice);
+  } catch (err) {
+    logger.debug({ err }, 'the embedded database thread keeps the process priority');
+  }
+}
+
 if (!parentPort)
   throw new Error('embedded/worker is a worker thread: startEmbeddedDatabase runs it');
 const port = parentPort;
@@ -70,6 +89,7 @@ function serialize(err: unknown): SerializedError {
 }
 
 async function run(): Promise<void> {
+  lowerThreadPriority(input.nice);
   let db: PGlite;
   try {
     const settings = Object.entries(LEAN_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
