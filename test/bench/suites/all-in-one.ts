@@ -1,7 +1,7 @@
 // `npm run bench all-in-one`: the all-in-one process against the services alone.
 //   1. /move latency at a fixed rate: the all-in-one process on embedded defaults (in-process
 //      queue, PGlite), started as `npm start` starts it, next to snake-api alone with
-//      PERSIST_MODE=off; medians of three rounds, taken in turns. Target: p99 within 1.5x. The
+//      PERSIST_MODE=off; medians of five rounds, taken in turns, after a warm-up. Target: p99 within 1.5x. The
 //      all-in-one process without npm start's V8 flags runs alongside, to show what they cost.
 //   2. Resident memory (VmRSS) idle and after 10,000 turns were stored: all-in-one embedded,
 //      all-in-one against RabbitMQ and PostgreSQL (target under 150 MiB), each with and without
@@ -20,7 +20,9 @@ import { printTable } from '../table.ts';
 
 const LATENCY_RATE = 300;
 const LATENCY_SECONDS = 10;
-const LATENCY_ROUNDS = 3;
+const LATENCY_ROUNDS = 5;
+/** Load before the rounds, not counted: the first seconds of a process are JIT compilation. */
+const WARMUP_SECONDS = 5;
 const TURNS = 10_000;
 
 /** The V8 flags of the root `npm start` script (`--optimize-for-size`), read from package.json. */
@@ -165,6 +167,12 @@ async function latencyTable(dataDir: string, flags: string[]): Promise<void> {
   ];
   try {
     const runs = targets.map(() => ({ p50: [] as number[], p99: [] as number[], bad: 0 }));
+    for (const target of targets) {
+      await load(`${target.url}/random_valid/move`, {
+        rate: LATENCY_RATE,
+        seconds: WARMUP_SECONDS,
+      });
+    }
     for (let round = 0; round < LATENCY_ROUNDS; round++) {
       for (const [i, target] of targets.entries()) {
         const r = await load(`${target.url}/random_valid/move`, {
@@ -185,7 +193,7 @@ async function latencyTable(dataDir: string, flags: string[]): Promise<void> {
     }));
     const ratio = (rows[1]?.['p99 ms'] ?? NaN) / (rows[0]?.['p99 ms'] ?? NaN);
     printTable(
-      `/move at ${LATENCY_RATE} req/s, ${LATENCY_ROUNDS} rounds of ${LATENCY_SECONDS} s (random_valid, 10 connections; medians)`,
+      `/move at ${LATENCY_RATE} req/s, ${LATENCY_ROUNDS} rounds of ${LATENCY_SECONDS} s after ${WARMUP_SECONDS} s of warm-up (random_valid, 10 connections; medians)`,
       [
         ...rows,
         {
