@@ -37,8 +37,8 @@ export interface EmbeddedDatabase {
 }
 
 /**
- * The nice value of the database thread (0 is normal, 19 the lowest priority). Storing a batch
- * can wait some milliseconds; a /move answer has a deadline. On a 2-core machine the database
+ * How much lower than the process the database thread runs, in nice steps (0 is normal, 19 the
+ * lowest). Storing a batch can wait some milliseconds; a /move answer has a deadline. On a 2-core machine the database
  * thread, the API's thread and V8's collector compete for the cores while a batch is written,
  * and at the default priority `npm run bench all-in-one` measured /move p99 at about 2 times
  * that of snake-api alone. At 10 the kernel gives the API's thread the core first and the

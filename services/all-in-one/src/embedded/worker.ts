@@ -10,7 +10,7 @@
 // - on { type: 'close' } it closes the wire server, then PGlite (which writes its last state to
 //   DATA_DIR), and posts { type: 'closed' }; the main thread then ends the thread.
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { createLogger } from '@snakepit/common';
@@ -25,7 +25,7 @@ export interface WorkerInput {
   /** The `service` field and the level of the process logger, for this thread's own logger. */
   service: string;
   logLevel: string;
-  /** This thread's nice value (DATABASE_THREAD_NICE in database.ts). */
+  /** How much lower than the process this thread runs (DATABASE_THREAD_NICE in database.ts). */
   nice: number;
 }
 
@@ -65,7 +65,9 @@ function lowerThreadPriority(nice: number): void {
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
     if (!Number.isInteger(tid)) return;
-    setPriority(tid, nice);
+    // Relative to the process, never absolute: under `nice -n 15` an absolute 10 would raise
+    // the database above the API. 19 is the lowest priority there is.
+    setPriority(tid, Math.min(19, getPriority(tid) + nice));
   } catch (err) {
     logger.debug({ err }, 'the embedded database thread keeps the process priority');
   }
