@@ -1,13 +1,12 @@
 // The embedded database as the all-in-one process starts it: PGlite works on a worker thread, so
 // a long write leaves the main thread (the Battlesnake API's event loop) free; the DATA_DIR lock
 // is held until PGlite has closed, and what was written is there at the next start. One PGlite
-// for the file (creating it takes 15 to 40 s).
+// for the file (creating it takes from 2 s on an idle machine to 40 s on a busy one).
 import assert from 'node:assert/strict';
 import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
 import { createLogger } from '@snakepit/common';
 import {
   DATABASE_THREAD_NICE,
@@ -15,6 +14,7 @@ import {
   workerExecArgv,
   type EmbeddedDatabase,
 } from '../src/embedded/database.ts';
+import { withClient } from '../../../test/all-in-one/harness.ts';
 
 const logger = createLogger('database-test', 'silent');
 let dataDir: string;
@@ -29,16 +29,6 @@ after(async () => {
   await db?.close();
   await rm(dataDir, { recursive: true, force: true });
 });
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 test('a long write on the embedded database does not stall the main event loop', async () => {
   const { url } = db as EmbeddedDatabase;

@@ -38,10 +38,10 @@ export interface EmbeddedDatabase {
 
 /**
  * How much lower than the process the database thread runs, in nice steps (0 is normal, 19 the
- * lowest). Storing a batch can wait some milliseconds; a /move answer has a deadline. On a 2-core machine the database
- * thread, the API's thread and V8's collector compete for the cores while a batch is written,
- * and at the default priority `npm run bench all-in-one` measured /move p99 at about 2 times
- * that of snake-api alone. At 10 the kernel gives the API's thread the core first and the
+ * lowest). Storing a batch can wait some milliseconds; a /move answer has a deadline. On a 2-core
+ * machine the database thread, the API's thread and V8's collector compete for the cores while a
+ * batch is written, and at the default priority `npm run bench all-in-one` measured /move p99
+ * at about 2 times that of snake-api alone. At 10 the kernel gives the API's thread the core first and the
  * database whatever is idle, which on a machine with a core to spare is all it needs. What it
  * costs: under CPU contention that lasts, the database falls behind, the in-process queue fills
  * and turns go to the spool (nothing is lost; see README "What can be lost").
